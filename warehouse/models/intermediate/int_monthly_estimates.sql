@@ -1,0 +1,34 @@
+-- One row per estimate and month in which it was reported (month of period_end, else of the
+-- reported date). Figures with neither date cannot be placed in a month and are left out.
+
+with claims as (
+
+    select * from int_mart_claims
+    where as_of_date is not null
+
+),
+
+final as (
+
+    select
+        cast(date_trunc('month', as_of_date) as date) as month,
+        estimate_id,
+        any_value(estimate_source) as estimate_source,
+        any_value(claimants) as claimants,
+        metric,
+        subject,
+        unit,
+        value_low,
+        value_high,
+        qualifier,
+        min(value_best) as value_best,
+        count(*) as mentions,
+        count(distinct doc_id) as documents,
+        arg_min(claim_id, (doc_id, span_start, claim_id)) as example_claim_id
+
+    from claims
+    group by month, estimate_id, metric, subject, unit, value_low, value_high, qualifier
+
+)
+
+select * from final

@@ -1,0 +1,81 @@
+-- One row per distinct estimate: one claimant set, metric, subject, unit and value as stated
+-- (value_low, value_high, qualifier). The same figure from the same sources in twenty articles is
+-- one estimate with twenty documents.
+-- estimate_id: stable id of the estimate (hash of the columns that define it)
+-- claimant_key: the claimant codes, sorted and joined by commas; empty for figures in the outlets' own voice
+-- claimants: the claimant codes as a list
+-- source: claimant_key, or 'unattributed' for figures in the outlets' own voice
+-- metric: troops_deployed, killed, wounded, casualties, captured or missing
+-- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
+-- unit: persons or percent
+-- value_low: lower number as stated (null: no lower bound)
+-- value_high: upper number as stated (null: no upper bound)
+-- qualifier: how the number is stated (exact, approx, more_than, at_least, less_than, at_most, range, vague)
+-- value_best: one point value for charts
+-- first_reported_date: earliest publication date of a document stating it
+-- last_reported_date: latest publication date of a document stating it
+-- first_period_start: earliest period_start of its mentions
+-- last_period_end: latest date a mention says the figure stands as of
+-- documents: distinct documents stating it
+-- outlets: distinct outlets stating it
+-- mentions: mentions of it
+-- example_claim_id: the mention quoted (earliest reported, then by doc_id and position)
+-- example_doc_id: document of the example mention
+-- example_number_text: the number phrase as the example mention writes it
+-- example_sentence: the sentence of the example mention
+
+with claims as (
+
+    select * from int_mart_claims
+
+),
+
+grouped as (
+
+    select
+        estimate_id,
+        any_value(claimant_key) as claimant_key,
+        any_value(claimants) as claimants,
+        any_value(estimate_source) as source,
+        metric,
+        subject,
+        unit,
+        value_low,
+        value_high,
+        qualifier,
+        min(value_best) as value_best,
+        min(reported_date) as first_reported_date,
+        max(reported_date) as last_reported_date,
+        min(period_start) as first_period_start,
+        max(period_end) as last_period_end,
+        count(distinct doc_id) as documents,
+        count(distinct outlet) as outlets,
+        count(*) as mentions,
+        arg_min(
+            {'claim_id': claim_id, 'doc_id': doc_id, 'number_text': number_text, 'sentence': sentence},
+            (coalesce(reported_date, date '9999-12-31'), doc_id, span_start, claim_id)
+        ) as example
+
+    from claims
+    group by estimate_id, metric, subject, unit, value_low, value_high, qualifier
+
+),
+
+final as (
+
+    select
+        estimate_id, claimant_key, claimants, source, metric, subject, unit,
+        value_low, value_high, qualifier, value_best,
+        first_reported_date, last_reported_date, first_period_start, last_period_end,
+        documents, outlets, mentions,
+        example.claim_id as example_claim_id,
+        example.doc_id as example_doc_id,
+        example.number_text as example_number_text,
+        example.sentence as example_sentence
+
+    from grouped
+
+)
+
+select * from final
+order by metric, subject nulls last, unit, source, value_best, estimate_id

@@ -1,0 +1,8 @@
+-- metric, section, qualifier and unit take only the contract's values (the runner sets the lists
+-- from schemas/tables.py).
+select claim_id, metric, section, qualifier, unit
+from stg_claims
+where not list_contains(getvariable('accepted_metrics'), metric)
+    or not list_contains(getvariable('accepted_sections'), section)
+    or not list_contains(getvariable('accepted_qualifiers'), qualifier)
+    or not list_contains(getvariable('accepted_units'), unit)
