@@ -1,0 +1,266 @@
+"""Title, outlet and publication date from the plain text of an article.
+
+The publication date comes only from a dateline: a line in the first lines of the text
+that is (nearly) just a date, or a line labelled "Published", "Posted", "Updated",
+"date", ... anywhere. Dates inside prose ("released on Jan. 1, 2026" in a caption) are
+not the publication date and are never taken. When several datelines exist the label
+decides (published before posted before date before updated), then the earlier line.
+
+The outlet is a known outlet name (lexicon `doc_outlets.tsv`) standing on its own line
+near the top or as a credit line at the end ("Reuters", "By Yonhap"); the top wins,
+since a credit at the end names the wire the publisher took the story from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+try:
+    from transforms.lexicon import load_table
+except ImportError:  # the shared loader has not landed yet; same behaviour
+    load_table = None
+
+_LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+TOP_LINES = 15
+_CREDIT_LINES = 8
+_MAX_LINE_SCAN = 300  # characters of a line worth looking at for a date or a name
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_CANDIDATES = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}\b"
+    r"|\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    r"|\b\d{4}[./]\d{1,2}[./]\d{1,2}\b"
+    r"|\b\d{1,2}/\d{1,2}/\d{4}\b",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_WORD = re.compile(r"[A-Za-z]{3,}")
+# Words a bare dateline may carry besides the date itself.
+_DATELINE_FILLER = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "kst", "utc", "gmt", "est", "edt",
+    "pst", "pdt", "cet", "cest", "bst", "msk", "jst", "eet", "eest",
+}
+
+
+def load_lexicon(name: str) -> list[dict]:
+    """Rows of transforms/lexicon/<name>.tsv as dicts (tab-separated, header line)."""
+    if load_table is not None:
+        return load_table(name)
+    return _read_tsv(name)
+
+
+@lru_cache(maxsize=None)
+def _read_tsv_cached(name: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    text = (_LEXICON_DIR / f"{name}.tsv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple(tuple((key, (value or "").strip()) for key, value in row.items()) for row in reader)
+
+
+def _read_tsv(name: str) -> list[dict]:
+    return [dict(row) for row in _read_tsv_cached(name)]
+
+
+# ---------------------------------------------------------------- dates
+
+
+@lru_cache(maxsize=1)
+def _date_parser():
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": False},
+    )
+
+
+@lru_cache(maxsize=1)
+def _date_labels() -> tuple[tuple[str, int], ...]:
+    rows = sorted(load_lexicon("doc_date_labels"), key=lambda row: -len(row["label"]))
+    return tuple((row["label"].lower(), int(row["rank"])) for row in rows)
+
+
+@lru_cache(maxsize=1)
+def _labelled_line() -> re.Pattern:
+    labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label, _ in _date_labels())
+    return re.compile(r"^[ \t]*(" + labels + r")\b[ \t]*(?:at|on)?[ \t]*:?", re.IGNORECASE | re.MULTILINE)
+
+
+def _plausible(day: date | None) -> date | None:
+    if day is None or not (_MIN_YEAR <= day.year <= _MAX_YEAR):
+        return None
+    return day
+
+
+def _parse_candidate(candidate: str) -> date | None:
+    iso = _ISO_DATE.fullmatch(candidate[:10]) if len(candidate) >= 8 else None
+    if iso and candidate[:4].isdigit() and "-" in candidate[:8]:
+        try:
+            # The calendar date as written: an offset says where, not which day.
+            return _plausible(date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3))))
+        except ValueError:
+            return None
+    try:
+        found = _date_parser().get_date_data(candidate)
+    except Exception:  # dateparser raises assorted errors on odd input; a bad date is no date
+        return None
+    if found is None or found.date_obj is None:
+        return None
+    return _plausible(found.date_obj.date())
+
+
+def parse_published_date(text: str) -> date | None:
+    """The date a dateline states ("Published: 12 Dec. 2025, 10:02", "2025-04-30T09:12:00+09:00").
+
+    Only a full day, month and year count. Impossible dates and years outside 1900-2100
+    give None; never raises.
+    """
+    if not text:
+        return None
+    text = text[:_MAX_LINE_SCAN].strip()
+    label = _labelled_line().match(text)
+    if label:
+        text = text[label.end():]
+    for match in _DATE_CANDIDATES.finditer(text):
+        day = _parse_candidate(match.group(0))
+        if day is not None:
+            return day
+        return None  # the first date named is the dateline's; an impossible one is not replaced
+    if len(text) <= 60 and any(char.isdigit() for char in text):
+        return _parse_candidate(text)
+    return None
+
+
+def _is_bare_dateline(line: str) -> bool:
+    """A short line that is a date and little else ("Wednesday, April 30, 2025 10:02 KST")."""
+    line = line.strip()
+    if not line or len(line) > 80:
+        return False
+    match = _DATE_CANDIDATES.search(line)
+    if not match:
+        return False
+    rest = line[:match.start()] + " " + line[match.end():]
+    words = [word for word in _WORD.findall(rest) if word.lower() not in _DATELINE_FILLER]
+    return len(words) <= 1
+
+
+def find_published_date(text: str) -> date | None:
+    """The publication date from the article's dateline (see the module docstring)."""
+    candidates: list[tuple[int, int, date]] = []  # (rank, position, date)
+    for match in _labelled_line().finditer(text):
+        rank = dict(_date_labels())[re.sub(r"\s+", " ", match.group(1).lower())]
+        rest = text[match.end():match.end() + _MAX_LINE_SCAN].split("\n", 1)[0]
+        first_date = _DATE_CANDIDATES.search(rest)
+        if first_date is None or first_date.start() > 15:
+            continue  # "Updated figures show ..." is prose, not a dateline
+        day = _parse_candidate(first_date.group(0))
+        if day is not None:
+            candidates.append((rank, match.start(), day))
+    position = 0
+    for line in top_lines(text, TOP_LINES):
+        if _is_bare_dateline(line):
+            day = parse_published_date(line)
+            if day is not None:
+                candidates.append((3, position, day))
+        position += len(line) + 1
+    if not candidates:
+        return None
+    return min(candidates)[2]
+
+
+# ---------------------------------------------------------------- outlet and title
+
+
+def top_lines(text: str, count: int) -> list[str]:
+    """The first `count` non-empty lines, each cut to a length worth inspecting."""
+    lines = []
+    start = 0
+    while len(lines) < count and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        line = text[start:min(end, start + _MAX_LINE_SCAN)]
+        if line.strip():
+            lines.append(line)
+        start = end + 1
+    return lines
+
+
+def _bottom_lines(text: str, count: int) -> list[str]:
+    tail = text[-(count * _MAX_LINE_SCAN):]
+    return [line[:_MAX_LINE_SCAN] for line in tail.split("\n") if line.strip()][-count:]
+
+
+@lru_cache(maxsize=1)
+def _outlet_aliases() -> dict[str, str]:
+    return {row["alias"].lower(): row["outlet"] for row in load_lexicon("doc_outlets")}
+
+
+_CREDIT_PREFIX = re.compile(r"^(?:by|source|via|credit|copyright|\(c\)|©)\s*(?:\d{4}\s+)?[:\-]?\s*", re.IGNORECASE)
+
+
+def outlet_named_by(line: str) -> str | None:
+    """The outlet a line names when it is nothing but that name (or a credit: "By Reuters")."""
+    name = line.strip().strip(".:;-–—|()[]").strip()
+    name = _CREDIT_PREFIX.sub("", name).strip(" .").strip()
+    if not name or len(name) > 60:
+        return None
+    return _outlet_aliases().get(name.lower())
+
+
+def find_outlet(text: str) -> str | None:
+    """A known outlet alone on a line near the top, else as a credit line at the end."""
+    for line in top_lines(text, 6) + list(reversed(_bottom_lines(text, _CREDIT_LINES))):
+        outlet = outlet_named_by(line)
+        if outlet:
+            return outlet
+    return None
+
+
+def strip_dateline_prefix(line: str) -> str:
+    """A first line like "date 2026-01-01  Headline" without its leading dateline."""
+    label = _labelled_line().match(line)
+    if not label:
+        return line
+    rest = line[label.end():]
+    first_date = _DATE_CANDIDATES.match(rest.lstrip())
+    if first_date is None:
+        return line
+    return rest.lstrip()[first_date.end():].strip(" ,|-–—")
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line of words, not a sentence of prose, not a date, not an outlet name."""
+    words = line.split()
+    if not 2 <= len(words) <= 30 or len(line) > 250:
+        return False
+    if line.endswith((".", ";", ",", ":")) and not line.endswith(("U.S.", "U.N.", "Jr.")):
+        return False
+    if line.lower().startswith(("http://", "https://", "www.")) or _is_bare_dateline(line):
+        return False
+    return outlet_named_by(line) is None and any(char.isalpha() for char in line)
+
+
+def find_title(text: str) -> str | None:
+    """The first non-empty line, when it looks like a headline."""
+    lines = top_lines(text, 1)
+    if not lines:
+        return None
+    line = strip_dateline_prefix(lines[0].strip()).strip()
+    return line if looks_like_headline(line) else None
+
+
+def parse_iso_datetime(value: str) -> date | None:
+    """A date from a machine-written timestamp (HTML meta, JSON-LD), else a dateline parse."""
+    value = (value or "").strip()[:_MAX_LINE_SCAN]
+    try:
+        return _plausible(datetime.fromisoformat(value.replace("Z", "+00:00")).date())
+    except ValueError:
+        return parse_published_date(value)

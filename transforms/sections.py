@@ -1,0 +1,347 @@
+"""Split an article's plain text into sections: headline, body, caption, related, comment.
+
+`find_sections(text, title)` labels every line, then merges neighbouring lines with the
+same label into `(section, start, end)` spans that cover the text end to end (blank lines
+belong to the line above them). Marker words are data in `lexicon/section_markers.tsv`.
+
+Rules, in the order they are tried for a line:
+
+- related header ("Related Stories", "More in North Korea", "Read more: ...") starts a
+  related block; the block holds the short headline-like lines that follow and ends at
+  the first line of prose (a sentence of 12+ words ending in "." or "!", or 40+ words),
+  which is body again. A page that only kept the label ("Related Article" followed by the
+  article going on) therefore loses nothing but the label.
+- comment header ("5 Comments", "Reader comments", "Join the conversation") starts the
+  comment block, which runs to the end (or to a related header), unless it is a counter
+  in the byline area: a header with fewer than two prose lines above it. Pages then show
+  the comments after the article, so the trailing comments are found by structure: the
+  first gap of two or more blank lines after the article starts where
+  (a) at least 40% of the lines after the gap read as informal (a question or
+  exclamation mark, a first-person or second-person word from `doc_comment_cues.tsv`, a
+  lowercase start, or no final punctuation), and (b) the three lines just above the gap
+  are article prose, at most one of them informal. Limits: without any comment header
+  nothing is called a comment (reader comments and quoted speech are too alike), and a
+  comment thread whose first comment reads formally and has no gap above it stays body.
+- caption: markdown image lines, table-ish "| ... |" lines, a credit at the end of the
+  line ("[YONHAP]", "Image: Reuters/KCNA", "(Reuters)" together with a word such as
+  photo or picture), a "Photo:" prefix, or a phrase like "in this photo released by".
+- headline: the title and its repeats (outside related blocks), and any line above the
+  article's first prose line that contains the title.
+- related, without a header: after the article has started, a run of three or more
+  headline-like lines (4 to 20 words, capitalised, no final punctuation), unless the line
+  above the run ends in ":" (then it is a list in the body).
+- body: everything else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from transforms.metadata import load_lexicon
+
+HEADLINE, BODY, CAPTION, RELATED, COMMENT = "headline", "body", "caption", "related", "comment"
+Span = tuple[str, int, int]
+
+_HEAD_CHARS = 400
+_TAIL_CHARS = 200
+_LONG_LINE = 2000  # beyond this a line is prose whatever it looks like
+_PROSE_MIN_WORDS = 12
+_PROSE_ANY_WORDS = 40
+_RUN_MIN_LINES = 3
+_INFORMAL_SHARE = 0.4
+
+_BRACKET_CREDIT = re.compile(r"\[[A-Z0-9][A-Z0-9 .,'&/\-]{1,60}\]$")
+_PAREN_CREDIT = re.compile(r"\(([A-Za-z][\w .,'&/\-]{1,50})\)$")
+_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]\n]{0,500}\]")
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s")
+_WORDS = re.compile(r"[a-z']+")
+_TERMINAL = (".", "!", ".\"", ".”", ".'", ".’", "!\"", "!”")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    head: str  # the first characters, stripped
+    tail: str  # the last characters, stripped
+    length: int
+
+    @property
+    def blank(self) -> bool:
+        return not self.head
+
+    @property
+    def word_count(self) -> int:
+        if self.length > _LONG_LINE:
+            return _LONG_LINE
+        return len(self.head.split()) if self.length <= _HEAD_CHARS else len((self.head + " " + self.tail).split())
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        head = text[start:min(end, start + _HEAD_CHARS)].strip()
+        tail = text[max(start, end - _TAIL_CHARS):end].strip()
+        lines.append(Line(start, end, head, tail, end - start))
+        start = end + 1
+    return lines
+
+
+# ---------------------------------------------------------------- marker tables
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[tuple[str, str], tuple[str, ...]]:
+    table: dict[tuple[str, str], list[str]] = {}
+    for row in load_lexicon("section_markers"):
+        # header_prefix phrases may end in a meaningful space ("more in "); keep it
+        phrase = row["phrase"].lower()
+        table.setdefault((row["section"], row["kind"]), []).append(phrase)
+    return {key: tuple(phrases) for key, phrases in table.items()}
+
+
+def _phrases(section: str, kind: str) -> tuple[str, ...]:
+    return _markers().get((section, kind), ())
+
+
+@lru_cache(maxsize=1)
+def _comment_cues() -> frozenset[str]:
+    return frozenset(row["word"].lower() for row in load_lexicon("doc_comment_cues"))
+
+
+def _header_key(line: Line) -> str:
+    """A short line reduced to the words a header is made of ("5 Comments:" -> "comments")."""
+    if line.length > 80:
+        return ""
+    key = re.sub(r"[\d()\[\]]+", " ", line.head.lower())
+    key = key.replace("’", "'").strip(" :|>-–—•·#*")
+    return re.sub(r"\s+", " ", key)
+
+
+def header_section(line: Line) -> str | None:
+    """RELATED or COMMENT when the line is a header of such a block."""
+    key = _header_key(line)
+    if not key:
+        return None
+    for section in (RELATED, COMMENT):
+        if key in _phrases(section, "header"):
+            return section
+    lowered = line.head.lower().replace("’", "'")
+    if line.length <= 250 and lowered.startswith(_phrases(RELATED, "header_prefix")):
+        return RELATED
+    return None
+
+
+# ---------------------------------------------------------------- line shapes
+
+
+def is_prose(line: Line) -> bool:
+    words = line.word_count
+    return words >= _PROSE_ANY_WORDS or (words >= _PROSE_MIN_WORDS and line.tail.endswith(_TERMINAL))
+
+
+def is_headline_like(line: Line, min_words: int = 1) -> bool:
+    if not line.head or line.length > 200:
+        return False
+    words = line.word_count
+    first = line.head[0]
+    return (min_words <= words <= 20 and not line.tail.endswith((".", ",", ";", ":"))
+            and (first.isupper() or first.isdigit() or first in "\"'‘“"))
+
+
+def is_caption(line: Line) -> bool:
+    head, tail = line.head, line.tail
+    if not head:
+        return False
+    if _MARKDOWN_IMAGE.match(head) or (head.startswith("|") and tail.endswith("|")):
+        return True
+    if _BRACKET_CREDIT.search(tail):
+        return True
+    lowered_head, lowered_tail = head.lower(), tail.lower()
+    if lowered_head.startswith(_phrases(CAPTION, "prefix")):
+        return True
+    if any(phrase in lowered_tail[-60:] for phrase in _phrases(CAPTION, "tail")):
+        return True
+    if line.word_count <= 80 and any(phrase in lowered_head for phrase in _phrases(CAPTION, "phrase")):
+        return True
+    credit = _PAREN_CREDIT.search(tail)
+    if credit and line.word_count <= 80:
+        text = lowered_head if line.length <= _HEAD_CHARS else lowered_head + " " + lowered_tail
+        return any(re.search(r"\b" + re.escape(cue), text) for cue in _phrases(CAPTION, "cue"))
+    return False
+
+
+def is_informal(line: Line) -> bool:
+    head, tail = line.head, line.tail
+    if "?" in head or "!" in head or "?" in tail or "!" in tail:
+        return True
+    if head[:1].islower() or not tail.endswith((".", "\"", "”", "'", "’", ")")):
+        return True
+    words = set(_WORDS.findall((head + " " + tail).lower().replace("’", "'")))
+    return bool(words & _comment_cues())
+
+
+def _same_words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+# ---------------------------------------------------------------- labelling
+
+
+def find_sections(text: str, title: str | None = None) -> list[Span]:
+    """(section, start, end) spans that cover `text`; see the module docstring for the rules."""
+    if not text:
+        return []
+    lines = split_lines(text)
+    labels = label_lines(lines, title)
+    return _spans(text, lines, labels)
+
+
+def label_lines(lines: list[Line], title: str | None) -> list[str]:
+    content = [i for i, line in enumerate(lines) if not line.blank]
+    body_start = next((i for i in content if is_prose(lines[i]) and not is_caption(lines[i])), len(lines))
+    title_key = _same_words(title or "")
+    labels = [BODY] * len(lines)
+    block = BODY
+    prose_seen = 0
+    byline_comment_header = False
+    for i in content:
+        line = lines[i]
+        header = header_section(line)
+        if header == COMMENT:
+            labels[i] = COMMENT
+            if prose_seen < 2:
+                byline_comment_header = True
+            else:
+                block = COMMENT
+            continue
+        if header == RELATED:
+            labels[i] = RELATED
+            block = RELATED
+            continue
+        if block == RELATED and not is_prose(line):
+            labels[i] = RELATED
+            continue
+        if block == RELATED:
+            block = BODY
+        if block == COMMENT:
+            labels[i] = COMMENT
+            continue
+        if is_prose(line):
+            prose_seen += 1
+        labels[i] = _plain_label(line, title_key, above_body=i < body_start)
+    _mark_headerless_related(lines, labels, content, body_start)
+    if byline_comment_header:
+        _mark_trailing_comments(lines, labels, body_start)
+    return labels
+
+
+def _plain_label(line: Line, title_key: str, above_body: bool) -> str:
+    if is_caption(line):
+        return CAPTION
+    if title_key and line.length <= 400:
+        key = _same_words(line.head)
+        if key == title_key or (above_body and title_key in key and len(key) < len(title_key) + 40):
+            return HEADLINE
+    return BODY
+
+
+def _mark_headerless_related(lines: list[Line], labels: list[str], content: list[int], body_start: int) -> None:
+    run: list[int] = []
+    for i in content + [len(lines)]:
+        fits = (i < len(lines) and i > body_start and labels[i] == BODY
+                and is_headline_like(lines[i], min_words=4))
+        if fits:
+            run.append(i)
+            continue
+        if len(run) >= _RUN_MIN_LINES and not _introduced_list(lines, run[0]):
+            for j in run:
+                labels[j] = RELATED
+        run = []
+
+
+def _introduced_list(lines: list[Line], first: int) -> bool:
+    above = next((lines[j] for j in range(first - 1, -1, -1) if not lines[j].blank), None)
+    return above is not None and above.tail.endswith(":")
+
+
+def _mark_trailing_comments(lines: list[Line], labels: list[str], body_start: int) -> None:
+    for gap_end in _gaps(lines, body_start):
+        after = [i for i in range(gap_end, len(lines)) if not lines[i].blank and labels[i] == BODY]
+        if not after:
+            return
+        before = [i for i in range(gap_end - 1, body_start - 1, -1) if not lines[i].blank][:3]
+        informal_after = sum(is_informal(lines[i]) for i in after) / len(after)
+        informal_before = sum(is_informal(lines[i]) for i in before)
+        if informal_after >= _INFORMAL_SHARE and informal_before <= 1 and before:
+            for i in after:
+                labels[i] = COMMENT
+            return
+
+
+def _gaps(lines: list[Line], body_start: int):
+    """Indexes of the first line after each run of two or more blank lines below body_start."""
+    blank_run = 0
+    for i in range(body_start, len(lines)):
+        if lines[i].blank:
+            blank_run += 1
+            continue
+        if blank_run >= 2:
+            yield i
+        blank_run = 0
+
+
+def _spans(text: str, lines: list[Line], labels: list[str]) -> list[Span]:
+    """Merge line labels into covering spans; a blank line takes the label of the line above."""
+    spans: list[list] = []
+    current = None
+    for line, label in zip(lines, labels):
+        if line.blank and current is not None:
+            label = current
+        end = min(line.end + 1, len(text))
+        if spans and spans[-1][0] == label:
+            spans[-1][2] = end
+        else:
+            start = spans[-1][2] if spans else 0
+            spans.append([label, start, end])
+        current = label
+    if spans:
+        spans[-1][2] = len(text)
+    return [(label, start, end) for label, start, end in spans if end > start]
+
+
+def overlay_spans(spans: list[Span], overrides: list[Span], length: int) -> list[Span]:
+    """Spans with `overrides` (e.g. known caption lines) written over them, still covering 0..length."""
+    labels: list[tuple[int, int, str]] = [(start, end, section) for section, start, end in spans]
+    for section, start, end in sorted(overrides, key=lambda span: span[1]):
+        pieces = []
+        for piece_start, piece_end, piece_section in labels:
+            if piece_end <= start or piece_start >= end:
+                pieces.append((piece_start, piece_end, piece_section))
+                continue
+            if piece_start < start:
+                pieces.append((piece_start, start, piece_section))
+            if piece_end > end:
+                pieces.append((end, piece_end, piece_section))
+        pieces.append((max(start, 0), min(end, length), section))
+        labels = sorted(piece for piece in pieces if piece[1] > piece[0])
+    merged: list[list] = []
+    for start, end, section in labels:
+        if merged and merged[-1][0] == section and merged[-1][2] == start:
+            merged[-1][2] = end
+        else:
+            merged.append([section, start, end])
+    return [(section, start, end) for section, start, end in merged]
+
+
+def section_at(spans: list[Span], offset: int) -> str:
+    """The section holding a character offset (body when no span does)."""
+    for section, start, end in spans:
+        if start <= offset < end:
+            return section
+    return BODY
