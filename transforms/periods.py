@@ -1,0 +1,510 @@
+"""Time expressions in news text, and the period a figure covers.
+
+`find_time_expressions` finds phrases such as "last month", "as of Jan. 13" or
+"since October" with patterns built from the word tables in
+`transforms/lexicon/time_*.tsv`, hands only the date-bearing core of each phrase
+("Jan. 13", "October", "last month") to dateparser, and builds the span of days
+the phrase means around the point dateparser returns. `figure_period` turns the
+expression that governs a figure into `(period_start, period_end)` following the
+Periods table of the lake contract (../shared/contract/lake.md).
+
+Conventions beyond the contract's table (decisions, so the hidden set is read alike):
+- A named month, date or weekday is the latest one on or before the reported date;
+  "last Friday" and "last October" are strictly before it; a stretch still running
+  on the reported date ends on it.
+- "early / mid / late MONTH" is days 1-10 / 15 / 21-end; "the start / beginning of"
+  reads as early and "the end of" as late, so "by the end of March" ends on the 31st.
+  For a year: early is January-April, mid May-August, late September-December.
+- "N days / weeks ago" is that one day; "N months / years ago" is that calendar month.
+- "the past N days / weeks" ends on the reported date and holds N days / N weeks of
+  days; "the past N months / years" holds whole calendar months, the current one
+  counting as the first; "the past N hours" starts on the day N hours before the
+  reported date's midnight ("the past 24 hours" = the day before and the day itself).
+- Vague stretches ("in recent weeks", "the past few months", "lately") are not time
+  expressions: they give no period, so the figure stands as of the reported date.
+- Future stretches ("next year", "later this month") are not time expressions.
+- An undated document (reported None) resolves only phrases that carry their own year
+  ("as of Jan. 13, 2025", "in March 2025", "between October and December 2024").
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from dateparser.date import DateDataParser
+
+try:
+    from transforms.lexicon import load_table
+except ImportError:  # the shared loader has not landed yet; _read_tsv behaves the same
+    load_table = None
+
+_LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+SPAN, AS_OF, SINCE = "span", "as_of", "since"
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    start: int  # span of the phrase in the input text
+    end: int
+    text: str
+    kind: str  # SPAN, AS_OF (only an end) or SINCE (a start, running to the reported date)
+    first_day: date | None  # None for AS_OF, and where the phrase cannot be resolved
+    last_day: date | None  # for SINCE: the reported date
+
+
+# ---------------------------------------------------------------- word tables
+
+
+def _load(name: str) -> list[dict]:
+    """Rows of transforms/lexicon/<name>.tsv as dicts (tab-separated, header line)."""
+    if load_table is not None:
+        return load_table(name)
+    return [dict(row) for row in _read_tsv(name)]
+
+
+@lru_cache(maxsize=None)
+def _read_tsv(name: str) -> tuple[dict, ...]:
+    text = (_LEXICON_DIR / f"{name}.tsv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return tuple({key: (value or "").strip() for key, value in row.items()} for row in reader)
+
+
+def _lookup(table: str, key: str, value: str) -> dict[str, str]:
+    """A word table as {lower-cased key: value}."""
+    return {row[key].lower(): row[value] for row in _load(table) if row[key]}
+
+
+MONTHS = _lookup("time_months", "word", "month")
+WEEKDAYS = _lookup("time_weekdays", "word", "weekday")
+UNITS = _lookup("time_units", "word", "unit")
+NUMBER_WORDS = _lookup("time_numbers", "word", "value")
+DAY_WORDS = _lookup("time_words", "phrase", "dateparser_phrase")
+RELATIVE_WORDS = _lookup("time_relative", "phrase", "meaning")
+PART_WORDS = _lookup("time_parts", "word", "part")
+LEAD_WORDS = _lookup("time_leads", "phrase", "kind")
+STATEMENT_VERBS = [row["word"].lower() for row in _load("time_statement_verbs") if row["word"]]
+
+
+def _alternation(words, case_sensitive_title: bool = False) -> str:
+    """A regex alternation of the words, longest first, spaces matching any whitespace.
+
+    Names (months, weekdays) match only capitalised or upper case, so that the verb
+    "may" or "march" is not a month.
+    """
+    phrases = sorted(set(words), key=len, reverse=True)
+    if case_sensitive_title:
+        forms = sorted({form for word in phrases for form in (word.title(), word.upper())},
+                       key=len, reverse=True)
+        return "(?-i:" + "|".join(re.escape(form) for form in forms) + ")"
+    return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
+
+
+_MONTH = _alternation(MONTHS, case_sensitive_title=True) + r"(?:\.(?!\d)|(?![\w]))"
+_WEEKDAY = _alternation(WEEKDAYS, case_sensitive_title=True) + r"(?![\w])"
+_UNIT = _alternation(UNITS) + r"(?![\w])"
+_NUMBER = r"(?:\d{1,3}(?![\d,])|" + _alternation(NUMBER_WORDS) + r"(?![\w-]))"
+_DAY_OF_MONTH = r"(?<![\d,.])(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
+_YEAR = r"(?<![\d,.])(?:19|20)\d{2}(?![\d])(?!,\d)"
+_PART = r"(?:the\s+)?" + _alternation(PART_WORDS) + r"(?:\s+of\s+|\s*-\s*|\s+)"
+_CURRENT = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "current")
+_PREVIOUS = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "previous")
+_ROLLING = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "rolling")
+_DAY_WORD = _alternation(DAY_WORDS) + r"(?![\w])"
+_LEAD = _alternation(LEAD_WORDS)
+_PART_WORD = re.compile(_alternation(PART_WORDS), re.IGNORECASE)
+
+
+def _core(tag: str) -> str:
+    """The date-bearing core of a time phrase; named groups are prefixed with `tag`."""
+    t = tag + "_"
+    return "(?:" + "|".join([
+        rf"(?P<{t}iso>(?<![\d.])\d{{4}}-\d{{2}}-\d{{2}}(?![\d]))",
+        rf"(?P<{t}day_word>{_DAY_WORD})",
+        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<{t}dm_day>{_DAY_OF_MONTH})\s+(?:of\s+)?"
+        rf"(?P<{t}dm_month>{_MONTH})(?:,?\s+(?P<{t}dm_year>{_YEAR}))?",
+        rf"(?:{_WEEKDAY},?\s+)?(?P<{t}md_month>{_MONTH})\s+(?P<{t}md_day>{_DAY_OF_MONTH})"
+        rf"(?:,?\s+(?P<{t}md_year>{_YEAR}))?",
+        rf"(?P<{t}ago_number>{_NUMBER})\s+(?P<{t}ago_unit>{_UNIT})\s+ago\b",
+        rf"(?P<{t}rolling>{_ROLLING})\s+(?:(?P<{t}rolling_number>{_NUMBER})\s+)?(?P<{t}rolling_unit>{_UNIT})",
+        rf"(?P<{t}part>{_PART})?(?:"
+        rf"(?P<{t}month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<{t}month_year>{_YEAR}))?"
+        rf"|(?P<{t}year>{_YEAR})"
+        rf"|(?P<{t}previous_month_word>{_PREVIOUS})\s+(?P<{t}previous_month>{_MONTH})"
+        rf"|(?P<{t}relative>{_CURRENT}|{_PREVIOUS}|the)\s+(?P<{t}relative_unit>{_UNIT})"
+        rf"|(?:(?P<{t}weekday_word>{_PREVIOUS}|{_CURRENT})\s+)?(?P<{t}weekday>{_WEEKDAY})"
+        ")",
+    ]) + ")"
+
+
+_PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
+_RANGE = re.compile(
+    rf"\b(?:between|from)\s+{_core('a')}\s+(?:and|to|through|until|till)\s+"
+    rf"(?:{_core('b')}|(?P<b_bare_day>{_DAY_OF_MONTH}))"
+    rf"|(?:{_core('d')})\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])",
+    re.IGNORECASE,
+)
+# "since the deployment began in October 2024": the event between is skipped.
+_SINCE_EVENT = re.compile(
+    rf"\bsince\s+(?:the|their|its|his|her|North|Russia|Pyongyang)\b[^.;:!?\n]{{0,60}}?\b(?:in|on)\s+{_core('e')}",
+    re.IGNORECASE,
+)
+
+
+# ---------------------------------------------------------------- dateparser
+
+# One parser for the whole process: a fresh parser pays ~5 ms on its first parse.
+# The reported date (RELATIVE_BASE) varies per document, so each parse swaps in a
+# copy of the settings with that base, the way dateparser's own search_dates does.
+_PARSER = DateDataParser(
+    languages=["en"],
+    settings={"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
+              "RELATIVE_BASE": datetime(2000, 1, 1)},
+)
+_PARSER_SETTINGS = _PARSER._settings
+_PARSER_LOCK = threading.Lock()
+# Base for phrases that carry their own year in an undated document: any date will do.
+_NEUTRAL_BASE = date(2000, 1, 1)
+
+
+@lru_cache(maxsize=8192)
+def _parse(phrase: str, base: date) -> tuple[date, str] | None:
+    """(the day dateparser reads in `phrase` relative to `base`, its period) or None."""
+    settings = _PARSER_SETTINGS.replace(RELATIVE_BASE=datetime.combine(base, time()))
+    with _PARSER_LOCK:
+        _PARSER._settings = settings
+        data = _PARSER.get_date_data(phrase)
+    if data.date_obj is None:
+        return None
+    return data.date_obj.date(), data.period
+
+
+def _parse_day(phrase: str, base: date) -> date | None:
+    parsed = _parse(phrase, base)
+    return parsed[0] if parsed else None
+
+
+# ---------------------------------------------------------------- stretches of days
+
+
+def _month_days(day: date) -> tuple[date, date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def _year_days(day: date) -> tuple[date, date]:
+    return date(day.year, 1, 1), date(day.year, 12, 31)
+
+
+def _week_days(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _month_start_back(day: date, months: int) -> date:
+    """The first day of the calendar month `months` before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+# Days of a month that "early", "mid" and "late" cover; None means the month's end.
+_MONTH_PARTS = {"early": (1, 10), "mid": (15, 15), "late": (21, None)}
+# Months of a year they cover.
+_YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+
+def _narrow(stretch: tuple[date, date], grain: str, part: str | None) -> tuple[date, date]:
+    """The early / mid / late part of a month or year; other parts leave it whole."""
+    first, last = stretch
+    if grain == "month" and part in _MONTH_PARTS:
+        low, high = _MONTH_PARTS[part]
+        return first.replace(day=low), (last if high is None else first.replace(day=high))
+    if grain == "year" and part in _YEAR_PARTS:
+        low, high = _YEAR_PARTS[part]
+        return date(first.year, low, 1), _month_days(date(first.year, high, 1))[1]
+    return stretch
+
+
+# ---------------------------------------------------------------- reading a core
+
+
+def _number(word: str | None) -> int:
+    if not word:
+        return 1
+    word = re.sub(r"\s+", " ", word.lower())
+    return int(word) if word.isdigit() else int(NUMBER_WORDS[word])
+
+
+def _month_name(word: str) -> str:
+    return word.rstrip(".")
+
+
+def _core_groups(match: re.Match, tag: str) -> dict[str, str]:
+    """The groups of one core of `match` that matched, without their tag prefix."""
+    prefix = tag + "_"
+    return {name[len(prefix):]: value for name, value in match.groupdict().items()
+            if name.startswith(prefix) and value is not None}
+
+
+def _words(phrase: str) -> str:
+    return re.sub(r"\s+", " ", phrase.lower())
+
+
+def _has_year(core: dict[str, str]) -> bool:
+    return any(name in core for name in ("iso", "dm_year", "md_year", "month_year", "year"))
+
+
+def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
+    """Whether a matched core names a stretch of time on its own.
+
+    A bare month or year ("March", "2024") needs a lead or part word ("in March",
+    "late 2024"): "March" and "2024" alone are too often something else. "the year"
+    names a stretch only after a part word ("the start of the year").
+    """
+    bare_month = "month" in core and "month_year" not in core
+    if (bare_month or "year" in core) and lead is None and "part" not in core:
+        return False
+    if "relative_unit" in core:
+        if core["relative"].lower() == "the" and "part" not in core:
+            return False
+        return UNITS[core["relative_unit"].lower()] in ("week", "month", "year")
+    return True
+
+
+def _resolve_core(core: dict[str, str], base: date | None) -> tuple[date, date] | None:
+    """The first and last day a core means, relative to `base` (the reported date)."""
+    if base is None:
+        if not _has_year(core):
+            return None
+        base = _NEUTRAL_BASE
+    part = PART_WORDS[_PART_WORD.search(core["part"]).group(0).lower()] if "part" in core else None
+
+    if "iso" in core:
+        return _single_day(core["iso"], base)
+    if "day_word" in core:
+        return _single_day(DAY_WORDS[_words(core["day_word"])], base)
+    if "dm_day" in core:
+        return _single_day(_date_phrase(core["dm_month"], core["dm_day"], core.get("dm_year")), base)
+    if "md_day" in core:
+        return _single_day(_date_phrase(core["md_month"], core["md_day"], core.get("md_year")), base)
+    if "ago_unit" in core:
+        return _resolve_ago(_number(core.get("ago_number")), UNITS[core["ago_unit"].lower()], base)
+    if "rolling_unit" in core:
+        return _resolve_rolling(_number(core.get("rolling_number")), UNITS[core["rolling_unit"].lower()], base)
+    if "month" in core:
+        phrase = _month_name(core["month"]) + (f" {core['month_year']}" if "month_year" in core else "")
+        return _resolve_month(phrase, base, part)
+    if "year" in core:
+        day = _parse_day(core["year"], base)
+        return _narrow(_year_days(day), "year", part) if day else None
+    if "previous_month" in core:
+        # strictly before the reported month: "last October" in October is a year back
+        before_this_month = base.replace(day=1) - timedelta(days=1)
+        return _resolve_month(_month_name(core["previous_month"]), before_this_month, part)
+    if "relative_unit" in core:
+        return _resolve_relative(_words(core["relative"]), UNITS[core["relative_unit"].lower()], base, part)
+    if "weekday" in core:
+        return _resolve_weekday(core["weekday"], core.get("weekday_word"), base)
+    return None
+
+
+def _date_phrase(month: str, day: str, year: str | None) -> str:
+    """"Dec. 9th, 2024" as dateparser reads it best: "Dec 9, 2024"."""
+    digits = re.sub(r"\D", "", day)
+    phrase = f"{_month_name(month)} {digits}"
+    return f"{phrase}, {year}" if year else phrase
+
+
+def _single_day(phrase: str, base: date) -> tuple[date, date] | None:
+    day = _parse_day(phrase, base)
+    return (day, day) if day else None
+
+
+def _resolve_month(phrase: str, base: date, part: str | None) -> tuple[date, date] | None:
+    day = _parse_day(phrase, base)
+    return _narrow(_month_days(day), "month", part) if day else None
+
+
+def _resolve_ago(number: int, unit: str, base: date) -> tuple[date, date] | None:
+    if unit == "year":
+        unit, number = "month", number * 12
+    day = _parse_day(f"{number} {unit}s ago", base)
+    if day is None:
+        return None
+    return _month_days(day) if unit == "month" else (day, day)
+
+
+def _resolve_rolling(number: int, unit: str, base: date) -> tuple[date, date] | None:
+    """"the past N units", ending on the reported date."""
+    if unit in ("month", "year"):
+        months = number * 12 if unit == "year" else number
+        return _month_start_back(base, months - 1), base
+    day = _parse_day(f"{number} {unit}s ago", base)
+    if day is None:
+        return None
+    # "the past three days" holds three days: the reported one and the two before
+    return (day if unit == "hour" else day + timedelta(days=1)), base
+
+
+def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> tuple[date, date] | None:
+    """"this week", "last month", "earlier this year", "the start of the year"."""
+    meaning = RELATIVE_WORDS.get(re.sub(r"\s+", " ", word))
+    if word == "the":
+        if part is None:  # "the year" alone names no stretch
+            return None
+        meaning = "current"
+    if unit not in ("week", "month", "year"):
+        return None
+    anchor = base if meaning == "current" else _parse_day(f"last {unit}", base)
+    if anchor is None:
+        return None
+    stretch = {"week": _week_days, "month": _month_days, "year": _year_days}[unit](anchor)
+    return _narrow(stretch, unit, part)
+
+
+def _resolve_weekday(name: str, word: str | None, base: date) -> tuple[date, date] | None:
+    strictly_before = word is not None and RELATIVE_WORDS.get(re.sub(r"\s+", " ", word.lower())) == "previous"
+    if not strictly_before and WEEKDAYS[name.lower()] == str(base.weekday()):
+        return base, base
+    # dateparser reads a bare weekday as the latest one strictly before the base
+    day = _parse_day(name, base)
+    return (day, day) if day else None
+
+
+# ---------------------------------------------------------------- expressions
+
+
+def _cap(stretch: tuple[date, date] | None, reported: date | None) -> tuple[date | None, date | None]:
+    """A stretch still running on the reported date ends on it."""
+    if stretch is None:
+        return None, None
+    first, last = stretch
+    if reported is not None and first <= reported < last:
+        last = reported
+    return first, last
+
+
+def _expression(text: str, start: int, end: int, kind: str,
+                stretch: tuple[date, date] | None, reported: date | None) -> TimeExpression:
+    first, last = _cap(stretch, reported)
+    if kind == AS_OF:
+        first = None
+    elif kind == SINCE:
+        last = reported
+    return TimeExpression(start, end, text[start:end], kind, first, last)
+
+
+def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
+    lead = match.group("lead")
+    core = _core_groups(match, "c")
+    if not _is_time_phrase(core, lead):
+        return None
+    kind = LEAD_WORDS[_words(lead)] if lead else SPAN
+    return _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
+
+
+def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
+    """"between October and December", "from Dec. 9 to 11", "Dec. 9-11"."""
+    first = _core_groups(match, "a") or _core_groups(match, "d")
+    bare_day = match.group("b_bare_day") or match.group("d_bare_day")
+    if bare_day:
+        last_stretch = _resolve_bare_day(first, bare_day, reported)
+    else:
+        last_stretch = _resolve_core(_core_groups(match, "b"), reported)
+    # the first end is the latest one on or before the last: October before December
+    first_stretch = _resolve_core(first, last_stretch[1]) if last_stretch else None
+    stretch = (first_stretch[0], last_stretch[1]) if first_stretch and last_stretch else None
+    return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
+
+
+def _resolve_bare_day(first: dict[str, str], bare_day: str, reported: date | None) -> tuple[date, date] | None:
+    """The "11" of "from Dec. 9 to 11" takes its month and year from the first date."""
+    if "dm_day" not in first and "md_day" not in first:
+        return None
+    first_stretch = _resolve_core(first, reported)
+    if first_stretch is None:
+        return None
+    try:
+        day = first_stretch[0].replace(day=int(re.sub(r"\D", "", bare_day)))
+    except ValueError:  # "Feb. 27-30"
+        return None
+    return (day, day) if day >= first_stretch[0] else None
+
+
+def _since_event_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
+    stretch = _resolve_core(_core_groups(match, "e"), reported)
+    return _expression(text, match.start(), match.end(), SINCE, stretch, reported)
+
+
+# Which pattern wins when two start at the same place: a range over the plain
+# phrase inside it ("from Dec. 9 to 11" over "from Dec. 9"), and a plain phrase over
+# a skipped event ("since the start of the year" over "since the start ... in May").
+_RANGE_FIRST, _PLAIN_NEXT, _SINCE_EVENT_LAST = 0, 1, 2
+
+
+def find_time_expressions(text: str, reported: date | None) -> list[TimeExpression]:
+    """Every time phrase in `text`, in order, resolved against the reported date.
+
+    Where phrases overlap, the one starting first wins. A phrase that cannot be
+    resolved (a relative one in an undated document) is still found, with first_day
+    and last_day None, so that it still governs its figure.
+    """
+    candidates: list[tuple[int, TimeExpression]] = []
+    for match in _RANGE.finditer(text):
+        candidates.append((_RANGE_FIRST, _range_expression(text, match, reported)))
+    for match in _PLAIN.finditer(text):
+        expression = _plain_expression(text, match, reported)
+        if expression is not None:
+            candidates.append((_PLAIN_NEXT, expression))
+    for match in _SINCE_EVENT.finditer(text):
+        candidates.append((_SINCE_EVENT_LAST, _since_event_expression(text, match, reported)))
+    return _without_overlaps(candidates)
+
+
+def _without_overlaps(candidates: list[tuple[int, TimeExpression]]) -> list[TimeExpression]:
+    chosen: list[TimeExpression] = []
+    for _, candidate in sorted(candidates, key=lambda c: (c[1].start, c[0], -(c[1].end - c[1].start))):
+        if not chosen or candidate.start >= chosen[-1].end:
+            chosen.append(candidate)
+    return chosen
+
+
+def figure_period(expression: TimeExpression | None, stated: bool,
+                  reported: date | None) -> tuple[date | None, date | None]:
+    """(period_start, period_end) of a figure governed by `expression` (contract: Periods).
+
+    `stated` says the time words date the statement ("the NIS said on Monday") rather
+    than the events: the figure then stands as of the statement's last day.
+    """
+    if expression is None:
+        return None, reported
+    if expression.first_day is None and expression.last_day is None:
+        return None, reported  # unresolvable words: as if there were none
+    if stated or expression.kind == AS_OF:
+        return None, expression.last_day
+    return expression.first_day, expression.last_day
+
+
+# ---------------------------------------------------------------- stated or not
+
+_VERB = _alternation(STATEMENT_VERBS)
+# "said on Monday", "told lawmakers last week", "said in a statement on Friday"
+_VERB_BEFORE = re.compile(rf"\b{_VERB}\b(?:\s+[\w'-]+){{0,4}}\s+$", re.IGNORECASE)
+# "on Monday said", "On Friday, the spy agency said"
+_VERB_AFTER = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b", re.IGNORECASE)
+
+
+def dates_the_statement(text: str, expression: TimeExpression) -> bool:
+    """Whether the time phrase dates a statement ("officials said last week") rather
+    than the events, judged from a speech verb right next to it in `text`."""
+    before = text[max(0, expression.start - 60):expression.start]
+    after = text[expression.end:expression.end + 60]
+    return bool(_VERB_BEFORE.search(before) or _VERB_AFTER.search(after))
