@@ -13,19 +13,11 @@ since a credit at the end names the wire the publisher took the story from.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
-try:
-    from transforms.lexicon import load_table
-except ImportError:  # the shared loader has not landed yet; same behaviour
-    load_table = None
-
-_LEXICON_DIR = Path(__file__).parent / "lexicon"
+from transforms.lexicon import load_table
 
 TOP_LINES = 15
 _CREDIT_LINES = 8
@@ -51,24 +43,6 @@ _DATELINE_FILLER = {
 }
 
 
-def load_lexicon(name: str) -> list[dict]:
-    """Rows of transforms/lexicon/<name>.tsv as dicts (tab-separated, header line)."""
-    if load_table is not None:
-        return load_table(name)
-    return _read_tsv(name)
-
-
-@lru_cache(maxsize=None)
-def _read_tsv_cached(name: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    text = (_LEXICON_DIR / f"{name}.tsv").read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return tuple(tuple((key, (value or "").strip()) for key, value in row.items()) for row in reader)
-
-
-def _read_tsv(name: str) -> list[dict]:
-    return [dict(row) for row in _read_tsv_cached(name)]
-
-
 # ---------------------------------------------------------------- dates
 
 
@@ -84,7 +58,7 @@ def _date_parser():
 
 @lru_cache(maxsize=1)
 def _date_labels() -> tuple[tuple[str, int], ...]:
-    rows = sorted(load_lexicon("doc_date_labels"), key=lambda row: -len(row["label"]))
+    rows = sorted(load_table("doc_date_labels"), key=lambda row: -len(row["label"]))
     return tuple((row["label"].lower(), int(row["rank"])) for row in rows)
 
 
@@ -200,7 +174,7 @@ def _bottom_lines(text: str, count: int) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _outlet_aliases() -> dict[str, str]:
-    return {row["alias"].lower(): row["outlet"] for row in load_lexicon("doc_outlets")}
+    return {row["alias"].lower(): row["outlet"] for row in load_table("doc_outlets")}
 
 
 _CREDIT_PREFIX = re.compile(r"^(?:by|source|via|credit|copyright|\(c\)|©)\s*(?:\d{4}\s+)?[:\-]?\s*", re.IGNORECASE)
@@ -216,12 +190,38 @@ def outlet_named_by(line: str) -> str | None:
 
 
 def find_outlet(text: str) -> str | None:
-    """A known outlet alone on a line near the top, else as a credit line at the end."""
-    for line in top_lines(text, 6) + list(reversed(_bottom_lines(text, _CREDIT_LINES))):
+    """A known outlet alone on a line near the top, else a masthead, else a credit line at the end."""
+    top = top_lines(text, 6)
+    for line in top:
+        outlet = outlet_named_by(line)
+        if outlet:
+            return outlet
+    masthead = _masthead(top)
+    if masthead:
+        return masthead
+    for line in reversed(_bottom_lines(text, _CREDIT_LINES)):
         outlet = outlet_named_by(line)
         if outlet:
             return outlet
     return None
+
+
+_BREADCRUMB = re.compile(r"^\s*home\s*[>»/|]", re.IGNORECASE)
+
+
+def _masthead(top: list[str]) -> str | None:
+    """An outlet the lexicon does not know, by layout: the line right after the headline is a
+    short capitalised name and the next line is a dateline or a "Home > ..." breadcrumb."""
+    if len(top) < 3:
+        return None
+    name, following = top[1].strip(), top[2].strip()
+    words = name.split()
+    if not 1 <= len(words) <= 5 or any(char.isdigit() for char in name) or name.endswith((".", ",", ":", "?", "!")):
+        return None
+    if not all(word[0].isupper() for word in words if word.lower() not in ("of", "the", "and", "&")):
+        return None
+    dated = _labelled_line().match(following) or _is_bare_dateline(following) or _BREADCRUMB.match(following)
+    return name if dated else None
 
 
 def strip_dateline_prefix(line: str) -> str:

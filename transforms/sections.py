@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.metadata import load_lexicon
+from transforms.lexicon import load_table
 
 HEADLINE, BODY, CAPTION, RELATED, COMMENT = "headline", "body", "caption", "related", "comment"
 Span = tuple[str, int, int]
@@ -98,8 +98,7 @@ def split_lines(text: str) -> list[Line]:
 @lru_cache(maxsize=1)
 def _markers() -> dict[tuple[str, str], tuple[str, ...]]:
     table: dict[tuple[str, str], list[str]] = {}
-    for row in load_lexicon("section_markers"):
-        # header_prefix phrases may end in a meaningful space ("more in "); keep it
+    for row in load_table("section_markers"):
         phrase = row["phrase"].lower()
         table.setdefault((row["section"], row["kind"]), []).append(phrase)
     return {key: tuple(phrases) for key, phrases in table.items()}
@@ -111,7 +110,7 @@ def _phrases(section: str, kind: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _comment_cues() -> frozenset[str]:
-    return frozenset(row["word"].lower() for row in load_lexicon("doc_comment_cues"))
+    return frozenset(row["word"].lower() for row in load_table("doc_comment_cues"))
 
 
 def _header_key(line: Line) -> str:
@@ -131,10 +130,20 @@ def header_section(line: Line) -> str | None:
     for section in (RELATED, COMMENT):
         if key in _phrases(section, "header"):
             return section
-    lowered = line.head.lower().replace("’", "'")
-    if line.length <= 250 and lowered.startswith(_phrases(RELATED, "header_prefix")):
+    if line.length <= 250 and not is_prose(line) and _starts_with_marker(line.head, _phrases(RELATED, "header_prefix")):
         return RELATED
     return None
+
+
+def _starts_with_marker(text: str, phrases: tuple[str, ...]) -> bool:
+    """True when text starts with a phrase as whole words ("More in X", not "More intense")."""
+    lowered = text.lower().replace("’", "'")
+    for phrase in phrases:
+        if lowered.startswith(phrase):
+            following = lowered[len(phrase):len(phrase) + 1]
+            if not (phrase[-1].isalnum() and following.isalnum()):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- line shapes
@@ -163,7 +172,7 @@ def is_caption(line: Line) -> bool:
     if _BRACKET_CREDIT.search(tail):
         return True
     lowered_head, lowered_tail = head.lower(), tail.lower()
-    if lowered_head.startswith(_phrases(CAPTION, "prefix")):
+    if _starts_with_marker(head, _phrases(CAPTION, "prefix")):
         return True
     if any(phrase in lowered_tail[-60:] for phrase in _phrases(CAPTION, "tail")):
         return True
