@@ -108,7 +108,8 @@ def _alternation(words, case_sensitive_title: bool = False) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
 
-_MONTH = _alternation(MONTHS, case_sensitive_title=True) + r"(?:\.(?!\d)|(?![\w]))"
+# not "Mar-a-Lago"
+_MONTH = _alternation(MONTHS, case_sensitive_title=True) + r"(?:\.(?!\d)|(?![\w-]))"
 _WEEKDAY = _alternation(WEEKDAYS, case_sensitive_title=True) + r"(?![\w])"
 _UNIT = _alternation(UNITS) + r"(?![\w])"
 _NUMBER = r"(?:\d{1,3}(?![\d,])|" + _alternation(NUMBER_WORDS) + r"(?![\w-]))"
@@ -123,16 +124,28 @@ _LEAD = _alternation(LEAD_WORDS)
 _PART_WORD = re.compile(_alternation(PART_WORDS), re.IGNORECASE)
 
 
+def _day_month_date(tag: str) -> str:
+    """"13 January 2025", "the 13th of January": day first."""
+    t = tag + "_"
+    return (rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<{t}dm_day>{_DAY_OF_MONTH})\s+(?:of\s+)?"
+            rf"(?P<{t}dm_month>{_MONTH})(?:,?\s+(?P<{t}dm_year>{_YEAR}))?")
+
+
+def _month_day_date(tag: str) -> str:
+    """"Jan. 13", "Monday, January 13th, 2025": month first."""
+    t = tag + "_"
+    return (rf"(?:{_WEEKDAY},?\s+)?(?P<{t}md_month>{_MONTH})\s+(?P<{t}md_day>{_DAY_OF_MONTH})"
+            rf"(?:,?\s+(?P<{t}md_year>{_YEAR}))?")
+
+
 def _core(tag: str) -> str:
     """The date-bearing core of a time phrase; named groups are prefixed with `tag`."""
     t = tag + "_"
     return "(?:" + "|".join([
         rf"(?P<{t}iso>(?<![\d.])\d{{4}}-\d{{2}}-\d{{2}}(?![\d]))",
         rf"(?P<{t}day_word>{_DAY_WORD})",
-        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<{t}dm_day>{_DAY_OF_MONTH})\s+(?:of\s+)?"
-        rf"(?P<{t}dm_month>{_MONTH})(?:,?\s+(?P<{t}dm_year>{_YEAR}))?",
-        rf"(?:{_WEEKDAY},?\s+)?(?P<{t}md_month>{_MONTH})\s+(?P<{t}md_day>{_DAY_OF_MONTH})"
-        rf"(?:,?\s+(?P<{t}md_year>{_YEAR}))?",
+        _day_month_date(tag),
+        _month_day_date(tag),
         rf"(?P<{t}ago_number>{_NUMBER})\s+(?P<{t}ago_unit>{_UNIT})\s+ago\b",
         rf"(?P<{t}rolling>{_ROLLING})\s+(?:(?P<{t}rolling_number>{_NUMBER})\s+)?(?P<{t}rolling_unit>{_UNIT})",
         rf"(?P<{t}part>{_PART})?(?:"
@@ -149,7 +162,9 @@ _PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
 _RANGE = re.compile(
     rf"\b(?:between|from)\s+{_core('a')}\s+(?:and|to|through|until|till)\s+"
     rf"(?:{_core('b')}|(?P<b_bare_day>{_DAY_OF_MONTH}))"
-    rf"|(?:{_core('d')})\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])",
+    rf"|\b{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
+    rf"|\b(?:(?:between|from)\s+)?(?P<f_bare_day>{_DAY_OF_MONTH})"
+    rf"(?:\s*[-\u2013]\s*|\s+(?:and|to|through|until|till)\s+){_day_month_date('f')}",
     re.IGNORECASE,
 )
 # "since the deployment began in October 2024": the event between is skipped.
@@ -411,8 +426,10 @@ def _plain_expression(text: str, match: re.Match, reported: date | None) -> Time
     return _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
 
 
-def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
-    """"between October and December", "from Dec. 9 to 11", "Dec. 9-11"."""
+def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
+    """"between October and December", "from Dec. 9 to 11", "Dec. 9-11", "9-11 December"."""
+    if match.group("f_bare_day"):
+        return _day_first_range_expression(text, match, reported)
     first = _core_groups(match, "a") or _core_groups(match, "d")
     bare_day = match.group("b_bare_day") or match.group("d_bare_day")
     if bare_day:
@@ -425,9 +442,24 @@ def _range_expression(text: str, match: re.Match, reported: date | None) -> Time
     return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
 
 
+def _is_day_date(core: dict[str, str]) -> bool:
+    return "dm_day" in core or "md_day" in core
+
+
+def _day_first_range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
+    """"9-11 December": the "9" takes its month and year from the last date."""
+    last_stretch = _resolve_core(_core_groups(match, "f"), reported)
+    stretch = None
+    if last_stretch is not None:
+        first_day = int(re.sub(r"\D", "", match.group("f_bare_day")))
+        if first_day <= last_stretch[0].day:
+            stretch = (last_stretch[0].replace(day=first_day), last_stretch[1])
+    return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
+
+
 def _resolve_bare_day(first: dict[str, str], bare_day: str, reported: date | None) -> tuple[date, date] | None:
     """The "11" of "from Dec. 9 to 11" takes its month and year from the first date."""
-    if "dm_day" not in first and "md_day" not in first:
+    if not _is_day_date(first):
         return None
     first_stretch = _resolve_core(first, reported)
     if first_stretch is None:
@@ -459,7 +491,9 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
     """
     candidates: list[tuple[int, TimeExpression]] = []
     for match in _RANGE.finditer(text):
-        candidates.append((_RANGE_FIRST, _range_expression(text, match, reported)))
+        expression = _range_expression(text, match, reported)
+        if expression is not None:
+            candidates.append((_RANGE_FIRST, expression))
     for match in _PLAIN.finditer(text):
         expression = _plain_expression(text, match, reported)
         if expression is not None:
@@ -497,14 +531,23 @@ def figure_period(expression: TimeExpression | None, stated: bool,
 
 _VERB = _alternation(STATEMENT_VERBS)
 # "said on Monday", "told lawmakers last week", "said in a statement on Friday"
-_VERB_BEFORE = re.compile(rf"\b{_VERB}\b(?:\s+[\w'-]+){{0,4}}\s+$", re.IGNORECASE)
-# "on Monday said", "On Friday, the spy agency said"
-_VERB_AFTER = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b", re.IGNORECASE)
+_VERB_BEFORE = re.compile(
+    rf"\b{_VERB}(?:\s+(?:to|in|at|before|during)(?:\s+(?:a|an|the))?(?:\s+[A-Za-z'-]+){{1,2}}|\s+[A-Za-z'-]+)?\s+$",
+    re.IGNORECASE,
+)
+# "the NIS on Monday said"
+_VERB_RIGHT_AFTER = re.compile(rf"^\s+{_VERB}\b", re.IGNORECASE)
+# "On Friday, the spy agency said": only where the phrase opens the sentence; in
+# "sent troops in 2025, KCNA says" the time words date the events, not the saying.
+_VERB_AFTER_OPENING = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b", re.IGNORECASE)
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]?\s+|\n\s*)$")
 
 
 def dates_the_statement(text: str, expression: TimeExpression) -> bool:
     """Whether the time phrase dates a statement ("officials said last week") rather
-    than the events, judged from a speech verb right next to it in `text`."""
-    before = text[max(0, expression.start - 60):expression.start]
-    after = text[expression.end:expression.end + 60]
-    return bool(_VERB_BEFORE.search(before) or _VERB_AFTER.search(after))
+    than the events, judged from a speech verb next to it in `text`."""
+    before = text[max(0, expression.start - 80):expression.start]
+    after = text[expression.end:expression.end + 80]
+    if _VERB_BEFORE.search(before) or _VERB_RIGHT_AFTER.search(after):
+        return True
+    return bool(_SENTENCE_OPENING.search(before) and _VERB_AFTER_OPENING.search(after))
