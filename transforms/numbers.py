@@ -1,0 +1,464 @@
+"""Find and read count-like number phrases in news text.
+
+A number phrase is a number as written plus the words that say how exact it is:
+"some 14,000", "10-15,000", "more than 6,000", "nine", "a dozen", "thousands", "nearly 40%".
+`find_number_phrases` returns every one in a text, in order, without overlaps;
+`parse_number_phrase` reads one whole string. Values follow the contract's Numbers table
+(../shared/contract/lake.md). What a number counts (troops, shells, days) is the caller's
+business: this module only rejects numbers whose own form says they are not a count.
+
+Decisions, where news text is ambiguous:
+- "14,000", "14 000" (also with no-break or thin spaces) and "1.234.567" are grouped thousands.
+  A single dot group such as "14.000" is read as a decimal (English usage), and a decimal with
+  no scale word ("1.5", "14.000") is not a count of people, so it is not returned; "1.5 million"
+  and "40.5%" are. Decimal commas ("1,5 million") are not supported.
+- A bare four-digit number from 1900 to 2100 with no separator is a year ("2025"); "2,000" is a number.
+- "11,000 or 12,000" is a range, like "11,000 to 12,000", when the second number is the larger.
+- A bare low end borrows the high end's magnitude when that fits: "10-15,000", "10 to 12
+  thousand" and "1.5 to 2 million" read as 10,000-15,000, 10,000-12,000, 1,500,000-2,000,000.
+- A vague amount keeps its own qualifier, except that "more than"/"at least" before it give a
+  lower bound ("more than thousands": 2000 and up). Approximating words ("some thousands") stay vague.
+- A lone "one" (a pronoun as often as a count) and a lone "a" are returned only with a
+  qualifier ("at least one") or in a range ("one or two").
+- Not returned: ordinals ("528th"), years, times ("10:02", "10 a.m."), dates ("Dec. 9",
+  "9 December"), money ("$5 million", "5 million won"), hyphenated adjectives ("120-day",
+  "19-year-old"; "-strong" is kept, outside the span), model names and ids ("MiG-29", "2S19",
+  "No. 5"), phone numbers and other digit chains ("010-1234-5678", "24/7").
+- Percent values are rounded half up to whole numbers; person counts are rounded down
+  ("2.3456 thousand" is 2345).
+
+Word tables live in transforms/lexicon: number_words.tsv (number words, scale words, and the
+words around a number that mark a date, money, a time or an id), number_qualifiers.tsv and
+vague_quantities.tsv.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from math import floor
+
+from transforms.lexicon import load_table
+
+INT64_MAX = 2**63 - 1
+TOO_LARGE = "number too large for int64"
+PERSONS = "persons"
+PERCENT = "percent"
+
+
+@dataclass(frozen=True)
+class NumberPhrase:
+    start: int  # span of the whole phrase (qualifier words included) in the input text
+    end: int
+    text: str  # the phrase as written
+    low: int | None
+    high: int | None
+    best: int | None  # None only when error is set
+    qualifier: str  # exact, approx, more_than, at_least, less_than, at_most, range, vague
+    unit: str  # persons or percent
+    error: str | None
+
+
+# ---------------------------------------------------------------- word tables
+
+_NUMBER_WORDS = load_table("number_words")
+_QUALIFIERS = load_table("number_qualifiers")
+_VAGUE = load_table("vague_quantities")
+
+
+def _words(kind: str) -> list[str]:
+    return [row["word"] for row in _NUMBER_WORDS if row["kind"] == kind]
+
+
+def _qualifier_phrases(position: str) -> list[str]:
+    return [row["phrase"] for row in _QUALIFIERS if row["position"] == position]
+
+
+_WORD_KIND = {
+    row["word"].lower(): (row["kind"], Fraction(row["value"]))
+    for row in _NUMBER_WORDS
+    if row["kind"] in ("small", "tens", "scale", "group", "article", "fraction")
+}
+_SUFFIX_SCALE = {row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS if row["kind"] == "suffix_scale"}
+_SCALE_WORDS = {
+    row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS if row["kind"] in ("scale", "group")
+}
+_QUALIFIER_OF = {(row["phrase"].lower(), row["position"]): row["qualifier"] for row in _QUALIFIERS}
+
+
+# ---------------------------------------------------------------- regex building
+
+HS = r"[^\S\r\n]"  # horizontal whitespace, no-break and thin spaces included: a phrase stays on one line
+GROUP_SPACE = r"[ \u00a0\u2009\u202f]"  # spaces that may group thousands ("14 000")
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """One table phrase as a regex: words joined by any horizontal space, bounded where it is a word."""
+    pattern = (HS + "+").join(re.escape(word) for word in phrase.split())
+    if phrase[0].isalnum():
+        pattern = r"(?<!\w)" + pattern
+    if phrase[-1].isalnum():
+        pattern = pattern + r"(?!\w)"
+    return pattern
+
+
+def _alternation(phrases: list[str]) -> str:
+    """Longest phrase first, so "no fewer than" wins over "fewer than"."""
+    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+    return "(?:" + "|".join(_phrase_pattern(phrase) for phrase in ordered) + ")"
+
+
+def _normal(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+_VAGUE_BOUNDS = {_normal(row["phrase"]): (int(row["low"]), int(row["high"])) for row in _VAGUE}
+
+_DIGITS = (
+    r"(?<!\d)(?P<digits>"
+    r"(?P<comma>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d))"
+    rf"|(?P<spaced>\d{{1,3}}(?:{GROUP_SPACE}\d{{3}})+(?!\d))"
+    r"|(?P<dotted>\d{1,3}(?:\.\d{3}){2,}(?!\d))"
+    r"|(?P<plain>\d+(?:\.\d+)?)"
+    r")"
+    rf"(?P<suffix>(?:{'|'.join(map(re.escape, _SUFFIX_SCALE))})(?![^\W_]))?"  # glued on: "11k"
+    rf"(?P<scales>(?:{HS}+{_alternation(list(_SCALE_WORDS))})*)"
+)
+_NUMBER_WORD = _alternation(list(_WORD_KIND))
+_WORD_NUMBER = rf"(?P<words>{_NUMBER_WORD}(?:(?:{HS}+and)?{HS}+{_NUMBER_WORD}|-{_NUMBER_WORD})*)"
+_VAGUE_AMOUNT = rf"(?P<vague>{_alternation([row['phrase'] for row in _VAGUE])})"
+
+# A vague amount is tried first so that "a few hundred" is not read as "a hundred".
+_CORE = re.compile(f"{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER}", re.IGNORECASE)
+_WORD_TOKEN = re.compile(r"[^\W\d_]+")
+
+_PERCENT = re.compile(rf"{HS}*{_alternation(_words('percent'))}", re.IGNORECASE)
+_BEFORE = re.compile(rf"{_alternation(_qualifier_phrases('before'))}{HS}+\Z", re.IGNORECASE)
+_AFTER = re.compile(rf"(?:{HS}*|-){_alternation(_qualifier_phrases('after'))}", re.IGNORECASE)
+_OPEN = re.compile(rf"{_alternation(_qualifier_phrases('range_open'))}{HS}+\Z", re.IGNORECASE)
+_LINK = re.compile(
+    rf"{HS}*{_alternation(_qualifier_phrases('range_link') + _qualifier_phrases('range_link_after_between'))}{HS}*",
+    re.IGNORECASE,
+)
+_DIGIT_NEXT = re.compile(rf"{HS}*\d")
+
+_MONTH = _alternation(_words("month"))
+# What sits right before a number that says it is not a count: a letter ("A320"), a model or
+# unit name ("MiG-29"), another digit group ("10:02", "1,2345", a phone number), an id or money sign.
+_NOT_A_COUNT_BEFORE = re.compile(
+    r"(?:[^\W\d_]|[^\W\d_][-–]|\d[-–/:.,]|\d" + GROUP_SPACE + ")\\Z"
+    rf"|(?:{_alternation(_words('currency_before'))}){HS}*\Z",
+    re.IGNORECASE,
+)
+_ID_OR_DATE_BEFORE = re.compile(  # case-sensitive: "May 9" is a date, "may 9" is not
+    rf"(?:{_alternation(_words('id_before'))}{HS}*|(?<!\w){_MONTH}\.?{HS}+)\Z"
+)
+# What sits right after a number that says it is not a count: a letter ("528th", "11km"),
+# another digit group, a time, money, or a hyphenated adjective ("120-day"; "-strong" is fine).
+_NOT_A_COUNT_AFTER = re.compile(
+    rf"[^\W_]|[-–/:.,]\d|{GROUP_SPACE}\d"
+    rf"|{HS}*{_alternation(_words('time_after'))}"
+    rf"|{HS}+{_alternation(_words('currency_after'))}"
+    rf"|[-–](?!{_alternation(_words('hyphen_keep'))})[^\W\d_]",
+    re.IGNORECASE,
+)
+_DATE_AFTER = re.compile(rf"(?:{HS}+of)?{HS}+{_MONTH}(?!\w)")
+
+_LOWER_BOUND_ONLY = ("more_than", "at_least")
+_UPPER_BOUND_ONLY = ("less_than", "at_most")
+_LOOKBACK = 80  # characters before a number searched for its qualifier
+
+
+# ---------------------------------------------------------------- reading one number
+
+
+@dataclass(frozen=True)
+class _Core:
+    """One number as written, before qualifiers and ranges."""
+
+    start: int
+    end: int
+    value: Fraction
+    scale: int = 1  # trailing magnitude: "15,000" and "15 thousand" 1000, "15" 1
+    bare: bool = False  # no grouping and no scale: may borrow a range partner's magnitude
+    decimal: bool = False  # written with a decimal point
+    year_like: bool = False  # four digits from 1900 to 2100, nothing else
+    leading_zero: bool = False  # "010", "007": an id, not a count
+    weak: bool = False  # a lone "one": a count only with a qualifier or in a range
+    vague: tuple[int, int] | None = None  # bounds of "thousands" and the like
+
+
+def _core_at(text: str, match: re.Match) -> _Core | None:
+    if match.group("vague"):
+        return _Core(match.start(), match.end(), Fraction(0), vague=_VAGUE_BOUNDS[_normal(match.group("vague"))])
+    if match.group("digits"):
+        return _digit_core(match)
+    return _word_core(match)
+
+
+def _digit_core(match: re.Match) -> _Core:
+    written = match.group("digits")
+    if match.group("comma"):
+        value, scale = Fraction(written.replace(",", "")), 1000 ** written.count(",")
+    elif match.group("spaced"):
+        value, scale = Fraction(re.sub(r"\D", "", written)), 1000 ** len(re.findall(GROUP_SPACE, written))
+    elif match.group("dotted"):
+        value, scale = Fraction(written.replace(".", "")), 1000 ** written.count(".")
+    else:
+        value, scale = Fraction(written), 1
+    suffix, scale_words = match.group("suffix"), match.group("scales").lower().split()
+    multiplier = _SUFFIX_SCALE[suffix.lower()] if suffix else 1
+    for word in scale_words:
+        multiplier *= _SCALE_WORDS[word]
+    plain = bool(match.group("plain"))
+    decimal = "." in written and not match.group("dotted")
+    return _Core(
+        start=match.start(),
+        end=match.end(),
+        value=value * multiplier,
+        scale=scale * multiplier,
+        bare=plain and multiplier == 1,
+        decimal=decimal,
+        year_like=plain and multiplier == 1 and len(written) == 4 and 1900 <= int(written) <= 2100,
+        leading_zero=len(written) > 1 and written[0] == "0" and written[1].isdigit(),
+    )
+
+
+def _word_core(match: re.Match) -> _Core | None:
+    tokens = [
+        (token.group().lower(), match.start() + token.start(), match.start() + token.end())
+        for token in _WORD_TOKEN.finditer(match.group())
+    ]
+    reading = _read_words(tokens)
+    if reading is None:
+        return None
+    count, value, scale = reading
+    words = [word for word, _, _ in tokens[:count]]
+    return _Core(
+        start=match.start(),
+        end=tokens[count - 1][2],
+        value=value,
+        scale=scale,
+        bare=scale == 1,
+        weak=words == ["one"],
+    )
+
+
+def _read_words(tokens: list[tuple[str, int, int]]) -> tuple[int, Fraction, int] | None:
+    """The longest run of tokens that reads as one number: (tokens used, value, trailing scale).
+
+    English number grammar, small: "one hundred and fifty", "twelve thousand", "twenty-five",
+    "a thousand", "half a million", "two dozen". Returns None when no prefix is a number
+    ("a" or "and" alone).
+    """
+    total, group = Fraction(0), Fraction(0)  # group: the part below the last big scale word
+    largest_scale = None
+    scale = 1
+    previous = None  # kind of the previous token
+    best = None
+    for index, (word, _, _) in enumerate(tokens):
+        if word == "and":
+            if previous != "scale":
+                break
+            previous = "and"
+            continue
+        kind, value = _WORD_KIND[word]
+        if kind in ("small", "tens"):
+            starts_group = previous in (None, "scale", "and") and group % 100 == 0
+            completes_tens = previous == "tens" and kind == "small" and 1 <= value <= 9
+            if not (starts_group or completes_tens):
+                break
+            group += value
+            scale = 1
+        elif kind == "article":
+            if index != 0 and previous != "fraction":
+                break
+            group = group or value
+        elif kind == "fraction":
+            if index != 0:
+                break
+            group = value
+        elif kind == "group":  # "dozen": ends the number
+            if previous not in ("small", "tens", "article", "fraction") or not 0 < group < 100:
+                break
+            best = (index + 1, total + group * value, scale * int(value))
+            break
+        elif value == 100:
+            if previous not in ("small", "tens", "article", "fraction") or not 0 < group < 100:
+                break
+            group *= value
+            scale *= 100
+        else:  # thousand, million, ...
+            if previous == "and" or group == 0 or (largest_scale is not None and value >= largest_scale):
+                break
+            total += group * value
+            group = Fraction(0)
+            largest_scale = value
+            scale *= int(value)
+        previous = "scale" if kind == "scale" else kind
+        if kind not in ("article", "fraction"):
+            best = (index + 1, total + group, scale)
+    return best
+
+
+# ---------------------------------------------------------------- phrases
+
+
+def _next_core(text: str, position: int) -> _Core | None:
+    while True:
+        match = _CORE.search(text, position)
+        if match is None:
+            return None
+        core = _core_at(text, match)
+        if core is not None:
+            return core
+        position = match.start() + len(_WORD_TOKEN.match(text, match.start()).group())
+
+
+def _core_starting_at(text: str, position: int) -> _Core | None:
+    match = _CORE.match(text, position)
+    return _core_at(text, match) if match else None
+
+
+def _is_count_form(core: _Core, percent: bool) -> bool:
+    """False when the number's own form says it is not a count (year, id, bare decimal)."""
+    if core.year_like or core.leading_zero:
+        return False
+    if core.decimal and core.scale == 1 and not percent:
+        return False
+    return True
+
+
+def _blocked_around(text: str, start: int, end: int) -> bool:
+    """True when the words touching the number make it a date, money, time, id or adjective."""
+    left_from = max(0, start - 20)
+    if _NOT_A_COUNT_BEFORE.search(text, left_from, start) or _ID_OR_DATE_BEFORE.search(text, left_from, start):
+        return True
+    return bool(_NOT_A_COUNT_AFTER.match(text, end) or _DATE_AFTER.match(text, end))
+
+
+def _to_int(value: Fraction, unit: str) -> int:
+    if unit == PERCENT:
+        return floor(value + Fraction(1, 2))  # half up: "40.5%" is 41
+    return floor(value)  # part of a person is no person: "2.3456 thousand" is 2345
+
+
+def _make_phrase(text, start, end, low, high, best, qualifier, unit) -> NumberPhrase:
+    values = [value for value in (low, high, best) if value is not None]
+    if any(value > INT64_MAX for value in values):
+        return NumberPhrase(start, end, text[start:end], None, None, None, qualifier, unit, TOO_LARGE)
+    return NumberPhrase(start, end, text[start:end], low, high, best, qualifier, unit, None)
+
+
+def _qualifier_before(text: str, floor_at: int, position: int) -> tuple[str, int] | None:
+    match = _BEFORE.search(text, max(floor_at, position - _LOOKBACK), position)
+    if match is None:
+        return None
+    return _QUALIFIER_OF[(_normal(match.group()), "before")], match.start()
+
+
+def _range_phrase(text: str, low_core: _Core, after_low: int, low_percent: bool, floor_at: int):
+    """The range starting with low_core ("10-15,000", "between 11,000 and 12,000"), or None."""
+    link = _LINK.match(text, after_low)
+    if link is None or low_core.vague:
+        return None
+    high_core = _core_starting_at(text, link.end())
+    if high_core is None or high_core.vague:
+        return None
+    opener = _OPEN.search(text, max(floor_at, low_core.start - _LOOKBACK), low_core.start)
+    link_word = _normal(link.group())
+    if (link_word, "range_link_after_between") in _QUALIFIER_OF and (opener is None or _normal(opener.group()) != "between"):
+        return None
+    high_percent = _PERCENT.match(text, high_core.end)
+    if low_percent and not high_percent:
+        return None
+    if low_core.bare and high_core.scale > 1 and low_core.value * high_core.scale <= high_core.value:
+        low_core = replace(low_core, value=low_core.value * high_core.scale, scale=high_core.scale)
+    if low_core.value >= high_core.value:
+        return None
+    start = opener.start() if opener else low_core.start
+    end = high_percent.end() if high_percent else high_core.end
+    qualifier = _qualifier_before(text, floor_at, start)
+    if qualifier:
+        start = qualifier[1]
+    unit = PERCENT if high_percent else PERSONS
+    counts = all(_is_count_form(core, bool(high_percent)) for core in (low_core, high_core))
+    if not counts or _blocked_around(text, low_core.start, end):
+        return None, end
+    low, high = _to_int(low_core.value, unit), _to_int(high_core.value, unit)
+    return _make_phrase(text, start, end, low, high, (low + high) // 2, "range", unit), end
+
+
+def _single_phrase(text: str, core: _Core, percent: re.Match | None, floor_at: int):
+    end = percent.end() if percent else core.end
+    before = _qualifier_before(text, floor_at, core.start)
+    if core.vague:
+        return _vague_phrase(text, core, before)
+    after = None
+    if not percent:
+        after = _AFTER.match(text, core.end)
+        if after and _DIGIT_NEXT.match(text, after.end()):  # "3,000 plus 500" adds, it does not bound
+            after = None
+    if after:
+        end = after.end()
+    if core.weak and not before and not after:
+        return None, core.end
+    unit = PERCENT if percent else PERSONS
+    if not _is_count_form(core, bool(percent)) or _blocked_around(text, core.start, end):
+        return None, end
+    if before:
+        qualifier, start = before
+    elif after:
+        qualifier, start = _QUALIFIER_OF[(_normal(after.group().lstrip("-")), "after")], core.start
+    else:
+        qualifier, start = "exact", core.start
+    value = _to_int(core.value, unit)
+    low = None if qualifier in _UPPER_BOUND_ONLY else value
+    high = None if qualifier in _LOWER_BOUND_ONLY else value
+    return _make_phrase(text, start, end, low, high, value, qualifier, unit), end
+
+
+def _vague_phrase(text: str, core: _Core, before: tuple[str, int] | None):
+    low, high = core.vague
+    start, qualifier = core.start, "vague"
+    if before and before[0] in _LOWER_BOUND_ONLY:
+        qualifier, start, high = before[0], before[1], None
+    elif before and before[0] == "approx":
+        start = before[1]
+    return _make_phrase(text, start, core.end, low, high, low, qualifier, PERSONS), core.end
+
+
+def _phrase_from(text: str, core: _Core, floor_at: int) -> tuple[NumberPhrase | None, int]:
+    """The phrase built around core, and where to look for the next one."""
+    percent = None if core.vague else _PERCENT.match(text, core.end)
+    after_core = percent.end() if percent else core.end
+    ranged = _range_phrase(text, core, after_core, bool(percent), floor_at)
+    if ranged is not None:
+        return ranged
+    return _single_phrase(text, core, percent, floor_at)
+
+
+def find_number_phrases(text: str) -> list[NumberPhrase]:
+    """Every count-like number phrase in text, in order, non-overlapping."""
+    phrases: list[NumberPhrase] = []
+    position = 0
+    floor_at = 0  # a qualifier may not reach back into the previous phrase
+    while (core := _next_core(text, position)) is not None:
+        phrase, resume_at = _phrase_from(text, core, floor_at)
+        if phrase is not None:
+            phrases.append(phrase)
+            floor_at = phrase.end
+        position = max(resume_at, core.start + 1)
+    return phrases
+
+
+def parse_number_phrase(phrase: str) -> NumberPhrase | None:
+    """The whole string read as one number phrase (surrounding spaces allowed), or None."""
+    found = find_number_phrases(phrase)
+    if len(found) != 1:
+        return None
+    only = found[0]
+    if phrase[: only.start].strip() or phrase[only.end :].strip():
+        return None
+    return only
