@@ -22,8 +22,9 @@ DOCUMENTS = pa.schema([
     pa.field("url", pa.string()),
     pa.field("format", pa.string(), nullable=False),  # txt, md, html, jsonl
     pa.field("sections", pa.list_(SECTION_SPAN), nullable=False),
-    pa.field("content_sha256", pa.string()),  # of the raw bytes (whole file for jsonl)
-    pa.field("duplicate_of", pa.string()),  # doc_id of an earlier document with the same text
+    pa.field("source_file", pa.string(), nullable=False),  # the input file (source_path less any :LINE)
+    pa.field("content_sha256", pa.string()),  # of the input file's raw bytes (the whole file for jsonl)
+    pa.field("text_sha256", pa.string(), nullable=False),  # of text: equal for the same article under two names
     pa.field("run_id", pa.string(), nullable=False),
 ])
 

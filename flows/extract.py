@@ -1,0 +1,86 @@
+"""Read a batch of input files and turn them into documents and claims rows (Arrow tables)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from flows.inputs import InputFile, content_hash, read_input
+from schemas.tables import CLAIMS, DOCUMENTS
+from transforms.claims import extract_claims
+from transforms.documents import ParsedDocument, parse_file
+
+
+@dataclass
+class BatchResult:
+    documents: pa.Table
+    claims: pa.Table
+    hashes: dict[str, str]  # source_file -> content hash of what was read
+
+
+def short_hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
+def format_of(source_file: str) -> str:
+    suffix = source_file.rsplit(".", 1)[-1].lower()
+    return "html" if suffix == "htm" else suffix
+
+
+def parse_input(item: InputFile) -> tuple[list[ParsedDocument], str]:
+    """Parse one input file; a file that cannot be read becomes one document with its error."""
+    if item.problem is not None:
+        return [failed_document(item, item.problem)], "problem:" + item.problem
+    try:
+        raw, sidecar = read_input(item)
+    except OSError as error:
+        message = f"cannot read file: {error.strerror or error}"
+        return [failed_document(item, message)], "problem:" + message
+    return parse_file(raw, item.source_file, sidecar), content_hash(raw, sidecar)
+
+
+def failed_document(item: InputFile, error: str) -> ParsedDocument:
+    return ParsedDocument(source_path=item.source_file, format=format_of(item.source_file), text="",
+                          title=None, outlet=None, published_date=None, url=None, sections=[], error=error)
+
+
+def extract_batch(items: list[InputFile], run_id: str) -> BatchResult:
+    documents, claims, hashes = [], [], {}
+    for item in items:
+        parsed, digest = parse_input(item)
+        hashes[item.source_file] = digest
+        for doc in parsed:
+            doc_id = short_hash(doc.source_path, doc.text, doc.error or "")
+            documents.append(document_row(doc, item, doc_id, digest, run_id))
+            if doc.error is None and doc.text:
+                for claim in extract_claims(doc.text, doc.sections, doc.published_date):
+                    key = (claim["span_start"], claim["span_end"], claim["metric"], claim["subject"] or "")
+                    claim.update(claim_id=short_hash(doc_id, *map(str, key)), doc_id=doc_id, run_id=run_id)
+                    claims.append(claim)
+    return BatchResult(pa.Table.from_pylist(documents, schema=DOCUMENTS),
+                       pa.Table.from_pylist(claims, schema=CLAIMS), hashes)
+
+
+def document_row(doc: ParsedDocument, item: InputFile, doc_id: str, digest: str, run_id: str) -> dict:
+    return {
+        "doc_id": doc_id,
+        "source_path": doc.source_path,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "published_date": doc.published_date,
+        "text": doc.text,
+        "error": doc.error,
+        "url": doc.url,
+        "format": doc.format,
+        "sections": [{"section": s, "start": a, "end": b} for s, a, b in doc.sections],
+        "source_file": item.source_file,
+        "content_sha256": None if digest.startswith("problem:") else digest,
+        "text_sha256": hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest(),
+        "run_id": run_id,
+    }

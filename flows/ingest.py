@@ -1,0 +1,200 @@
+"""The ingest flow: raw articles in, Parquet tables and DuckDB marts out.
+
+It reads only inputs that are new or changed since the last run (the lake's manifest says
+which), replaces their rows, drops the rows of deleted inputs, and rebuilds the marts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+
+from flows import lake as lakefs
+from flows.extract import BatchResult, extract_batch
+from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
+from schemas.tables import MANIFEST, RUNS
+from warehouse.runner import build_warehouse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = PROJECT_ROOT / "samples"
+BATCH_SIZE = 250
+
+
+def code_version() -> str:
+    """Hash of the extraction code and word tables: a change re-extracts every input."""
+    digest = hashlib.sha256()
+    for folder in ("transforms", "schemas"):
+        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
+            if path.suffix in (".py", ".tsv"):
+                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def batches(items: list[InputFile], size: int) -> list[list[InputFile]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+@task(name="discover-inputs", retries=2, retry_delay_seconds=1)
+def discover(input_dir: Path) -> list[InputFile]:
+    return discover_inputs(input_dir)
+
+
+@task(name="read-manifest")
+def read_manifest(lake: Path, version: str) -> dict[str, tuple[int, int, str]]:
+    """The manifest of the last run, or an empty one when the code changed since it."""
+    manifest = lakefs.read_state(lake, "manifest")
+    runs = lakefs.read_table(lake, "runs")
+    if runs.num_rows == 0 or runs.sort_by([("finished_at", "descending")])["code_version"][0].as_py() != version:
+        return {}
+    return {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
+
+
+@task(name="read-and-extract", retries=1, retry_delay_seconds=1)
+def read_and_extract(items: list[InputFile], run_id: str) -> BatchResult:
+    return extract_batch(items, run_id)
+
+
+@task(name="commit-tables")
+def commit_tables(lake: Path, plan: RunPlan, results: list[BatchResult], run_row: dict,
+                  inputs: list[InputFile]) -> dict:
+    """Publish the new versions of documents, claims and runs, then the manifest."""
+    replaced = {item.source_file for item in plan.to_read} | set(plan.deleted)
+    run_id = run_row["run_id"]
+    kept_docs, new_docs, dropped_ids = split_parts(lake, "documents", "source_file", replaced)
+    documents = [r.documents for r in results] + new_docs
+    lakefs.publish_version(lake, "documents", kept_docs, documents, run_id)
+    kept_claims, new_claims, _ = split_parts(lake, "claims", "doc_id", dropped_ids)
+    lakefs.publish_version(lake, "claims", kept_claims, [r.claims for r in results] + new_claims, run_id)
+    lakefs.publish_version(lake, "runs", lakefs.current_parts(lake, "runs"), [pa.Table.from_pylist([run_row], schema=RUNS)], run_id)
+    hashes = {k: v for r in results for k, v in r.hashes.items()}
+    old = {row["source_file"]: row for row in lakefs.read_state(lake, "manifest").to_pylist()}
+    rows = []
+    for item in inputs:
+        digest = hashes.get(item.source_file) or old.get(item.source_file, {}).get("content_sha256", "")
+        rows.append({"source_file": item.source_file, "size": item.size, "mtime_ns": item.mtime_ns,
+                     "content_sha256": digest, "run_id": run_id if item.source_file in hashes else old[item.source_file]["run_id"]})
+    lakefs.write_state(lake, "manifest", pa.Table.from_pylist(rows, schema=MANIFEST))
+    return {"documents_dropped": len(dropped_ids)}
+
+
+def split_parts(lake: Path, table: str, key: str, drop: set[str]) -> tuple[list, list[pa.Table], set[str]]:
+    """Parts with no row to drop are kept as they are; the others are rewritten without those rows.
+
+    Returns (parts to keep, rewritten tables, the doc_ids of the dropped rows).
+    """
+    keep, rewritten, dropped = [], [], set()
+    if not drop:
+        return lakefs.current_parts(lake, table), [], set()
+    drop_array = pa.array(sorted(drop), type=pa.string())
+    for part in lakefs.current_parts(lake, table):
+        try:
+            keys = pq.read_table(part, columns=[key, "doc_id"] if key != "doc_id" else ["doc_id"])
+        except (pa.ArrowException, OSError) as error:
+            raise lakefs.LakeError(f"cannot read {part}: {lakefs.first_line(error)}") from error
+        hit = pc.is_in(keys[key], value_set=drop_array)
+        if not pc.any(hit).as_py():
+            keep.append(part)
+            continue
+        dropped.update(pc.filter(keys["doc_id"], hit).to_pylist())
+        whole = pq.read_table(part)
+        rewritten.append(whole.filter(pc.invert(pc.is_in(whole[key], value_set=drop_array))))
+    return keep, rewritten, dropped
+
+
+@task(name="build-models")
+def build_models(lake: Path) -> dict:
+    return build_warehouse(lake)
+
+
+@flow(name="troopledger-ingest", log_prints=False)
+def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: bool = False,
+           batch_size: int = BATCH_SIZE, lock_wait_seconds: float = 60.0) -> dict:
+    """Ingest new and changed articles from input_dir into the lake and rebuild the marts."""
+    logger = get_run_logger()
+    source, lake_dir = Path(input_dir), Path(lake).absolute()
+    if not source.is_dir():
+        raise lakefs.LakeError(f"input folder {source} does not exist or is not a folder")
+    started = datetime.now(timezone.utc)
+    with lakefs.lake_lock(lake_dir, lock_wait_seconds):
+        removed = lakefs.remove_unreferenced_versions(lake_dir)
+        if removed:
+            logger.info("removed %d unreferenced table versions left by earlier runs", removed)
+        version = code_version()
+        inputs = discover(source)
+        plan = plan_run(inputs, read_manifest(lake_dir, version), full_refresh)
+        logger.info("%d inputs: %d to read, %d unchanged, %d deleted", len(inputs), len(plan.to_read),
+                    len(plan.unchanged), len(plan.deleted))
+        if plan.nothing_to_do:
+            logger.info("nothing new in %s; the lake is unchanged", source)
+            return summarize(lake_dir, None, plan, [], started)
+        run_id = new_run_id()
+        futures = [read_and_extract.submit(batch, run_id) for batch in batches(plan.to_read, batch_size)]
+        results = [future.result() for future in futures]
+        run_row = run_record(run_id, started, source, inputs, plan, results, version)
+        commit_tables(lake_dir, plan, results, run_row, inputs)
+        models = build_models(lake_dir)
+        lakefs.remove_unreferenced_versions(lake_dir)
+        summary = summarize(lake_dir, run_id, plan, results, started, models)
+    publish_summary_artifact(summary)
+    logger.info("run %s: %d documents read (%d with errors), %d claims", run_id,
+                summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
+    return summary
+
+
+def run_record(run_id: str, started: datetime, source: Path, inputs: list, plan: RunPlan,
+               results: list[BatchResult], version: str) -> dict:
+    documents = sum(r.documents.num_rows for r in results)
+    errors = sum(r.documents.num_rows - r.documents["error"].null_count for r in results)
+    return {"run_id": run_id, "started_at": started, "finished_at": datetime.now(timezone.utc),
+            "input_dir": str(source.absolute()), "inputs_seen": len(inputs),
+            "inputs_new_or_changed": len(plan.to_read), "inputs_deleted": len(plan.deleted),
+            "documents": documents, "document_errors": errors,
+            "claims": sum(r.claims.num_rows for r in results), "code_version": version}
+
+
+def summarize(lake: Path, run_id: str | None, plan: RunPlan, results: list[BatchResult], started: datetime,
+              models: dict | None = None) -> dict:
+    claims_by_metric: dict[str, int] = {}
+    for result in results:
+        for metric in result.claims["metric"].to_pylist():
+            claims_by_metric[metric] = claims_by_metric.get(metric, 0) + 1
+    errors = [(doc["source_path"], doc["error"]) for r in results
+              for doc in r.documents.select(["source_path", "error"]).to_pylist() if doc["error"]]
+    return {
+        "run_id": run_id,
+        "lake": str(lake),
+        "inputs_read": len(plan.to_read),
+        "inputs_unchanged": len(plan.unchanged),
+        "inputs_deleted": len(plan.deleted),
+        "documents_read": sum(r.documents.num_rows for r in results),
+        "document_errors": len(errors),
+        "errors": errors,
+        "claims_extracted": sum(claims_by_metric.values()),
+        "claims_by_metric": dict(sorted(claims_by_metric.items())),
+        "marts": (models or {}).get("marts", {}),
+        "seconds": round((datetime.now(timezone.utc) - started).total_seconds(), 2),
+    }
+
+
+def publish_summary_artifact(summary: dict) -> None:
+    rows = [{"what": "documents read", "value": summary["documents_read"]},
+            {"what": "documents with errors", "value": summary["document_errors"]},
+            {"what": "inputs unchanged", "value": summary["inputs_unchanged"]},
+            {"what": "inputs deleted", "value": summary["inputs_deleted"]}]
+    rows += [{"what": f"claims: {metric}", "value": n} for metric, n in summary["claims_by_metric"].items()]
+    create_table_artifact(key="troopledger-run-summary", table=rows,
+                          description=f"troopledger run {summary['run_id']} into {summary['lake']}")

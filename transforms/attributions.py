@@ -1,0 +1,118 @@
+"""Who a figure comes from: attribution phrases ("according to X", "X said") and their claimant codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.lexicon import load_table
+from transforms.phrase_matcher import Match, PhraseMatcher
+
+# Between two names of one list of sources: commas, "and", "or", "the", and the heads that
+# follow an adjective ("South Korean, Ukrainian and Western sources").
+LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?)*$", re.IGNORECASE)
+# How far a cue may stand from its source, in characters of words that do not end a clause.
+SOURCE_REACH = 60
+CLAUSE_BREAK = re.compile(r"[;:()\u2014]|,\s+(?:which|who|while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
+# A messenger relays another source's figure: "a lawmaker citing HUR" is HUR's claim.
+RELAY_CUES = {"citing", "quoting", "briefed by", "relaying", "according to"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    cue_start: int
+    cue_end: int
+    start: int  # span of the whole attribution phrase (cue and sources)
+    end: int
+    claimants: tuple[str, ...]
+    anaphoric: bool  # "it said", "the agency said": the source is named in an earlier sentence
+
+
+@cache
+def claimant_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["alias"], r["code"], r["case"] == "exact") for r in load_table("claimant_aliases")])
+
+
+@cache
+def cue_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["cue"], r["source"], False) for r in load_table("attribution_cues")])
+
+
+@cache
+def anaphor_pattern() -> re.Pattern:
+    words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?$", re.IGNORECASE)
+
+
+def find_attributions(sentence: str) -> list[Attribution]:
+    """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
+    names = claimant_matcher().find(sentence)
+    attributions = []
+    for cue in cue_matcher().find(sentence):
+        if any(n.start <= cue.start < n.end for n in names):
+            continue  # "estimates" inside "Western estimates" is part of a name
+        found = sources_after(sentence, cue, names) if cue.value == "after" else sources_before(sentence, cue, names)
+        if found is not None:
+            attributions.append(found)
+    return merge_relays(sentence, attributions)
+
+
+def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
+    chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
+    if not chosen:
+        return None
+    return Attribution(cue.start, cue.end, cue.start, chosen[-1].end, codes(chosen), False)
+
+
+def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
+    """"X said" (source before the cue); else "said X" (inverted); else "it said" (anaphora)."""
+    before = source_list([n for n in names if n.end <= cue.start][::-1], sentence, cue.start, forward=False)
+    if before:
+        return Attribution(cue.start, cue.end, before[0].start, cue.end, codes(before), False)
+    after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
+    if after:
+        return Attribution(cue.start, cue.end, cue.start, after[-1].end, codes(after), False)
+    if anaphor_pattern().search(sentence[max(0, cue.start - 60):cue.start].rstrip()):
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
+    return None
+
+
+def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bool, reach: int = SOURCE_REACH) -> list[Match]:
+    """The names that form one list of sources next to a cue, nearest first when looking back.
+
+    Looking back, the subject of "said" stands right before it: a comma in between is allowed
+    only around an apposition ("Lee, citing the NIS, said"), never across a clause.
+    """
+    chosen: list[Match] = []
+    edge = anchor
+    for name in candidates:
+        gap = sentence[edge:name.start] if forward else sentence[name.end:edge]
+        if not chosen:
+            if len(gap) > reach or CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
+                break
+            if not forward and "," in gap and gap.strip(" ,"):
+                break
+        elif not LIST_GAP.match(gap):
+            break
+        chosen.append(name)
+        edge = name.end if forward else name.start
+    return sorted(chosen, key=lambda n: n.start)
+
+
+def codes(names: list[Match]) -> tuple[str, ...]:
+    return tuple(sorted({n.value for n in names if n.value}))
+
+
+def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribution]:
+    """"a lawmaker briefed by the NIS said": the NIS, not the lawmaker, is the claimant."""
+    merged: list[Attribution] = []
+    for attribution in attributions:
+        cue = sentence[attribution.cue_start:attribution.cue_end].lower()
+        if merged and cue in RELAY_CUES and 0 <= attribution.cue_start - merged[-1].end <= 40 \
+                and not CLAUSE_BREAK.search(sentence[merged[-1].end:attribution.cue_start]):
+            outer = merged.pop()
+            attribution = Attribution(attribution.cue_start, attribution.cue_end, outer.start, attribution.end,
+                                      attribution.claimants, False)
+        merged.append(attribution)
+    return merged

@@ -1,0 +1,270 @@
+"""Figure claims: every number about personnel in a document, as the text states it.
+
+For each number phrase in each sentence this decides, from the words around it: whether it
+counts people at all (the noun it counts, speculation, the size of a whole army), the
+metric (the nearest predicate: "sent", "were killed", "killed or wounded"), whose personnel
+(`subject`), who claims it (the nearest attribution), and the period it covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from transforms.attributions import Attribution, find_attributions
+from transforms.lexicon import load_table
+from transforms.numbers import NumberPhrase, find_number_phrases
+from transforms.periods import figure_period, find_time_expressions
+from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.sentences import split_sentences
+
+BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+WORD = re.compile(r"[\w'\u2019]+")
+# The noun a number counts stands within this many characters after it ("14,000 North Korean soldiers").
+NOUN_REACH = 40
+# Words that may stand between a number and the noun it counts.
+NOUN_MODIFIERS = re.compile(
+    r"^(?:[\s,-]|of|the|more|additional|extra|fresh|new|elite|special|regular|active|combat|military|korean|north|"
+    r"russian|ukrainian|nk|dprk|kpa|'s|\u2019s|troops|soldiers|strong|or so|in all|total|men|and|women|other|enemy|own)*$",
+    re.IGNORECASE)
+MODIFIER_RUN = re.compile(
+    r"(?:[\s-]+|(?:more|additional|extra|fresh|new|elite|special|regular|active|combat|military|korean|north|"
+    r"russian|ukrainian|nk|dprk|kpa|strong)\b)*", re.IGNORECASE)
+MAX_CUE_COST = 14.0
+SPECULATION_REACH = 30
+SPEECH_GAP = re.compile(r"^\s*(?:[\w'\u2019]+\s+){0,3}$")
+
+
+@dataclass
+class Context:
+    """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.")."""
+    claimants: tuple[str, ...] = ()
+    claimant_text: str | None = None
+    metric: str | None = None
+    subject: str | None = None
+    paragraph_end: int = -1
+
+
+@cache
+def metric_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], f"{r['metric']}|{r['strength']}", r["case"] == "exact")
+                          for r in load_table("metric_words")])
+
+
+@cache
+def noun_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["noun"], r["kind"], False) for r in load_table("counted_nouns")])
+
+
+@cache
+def subject_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], r["code"], r["case"] == "exact") for r in load_table("subject_words")])
+
+
+@cache
+def number_followers() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in load_table("number_followers"))
+
+
+@cache
+def subject_blockers() -> frozenset[str]:
+    return frozenset(r["word"].lower() for r in load_table("subject_blockers"))
+
+
+@cache
+def speculation_pattern() -> re.Pattern:
+    words = sorted((r["phrase"] for r in load_table("speculation_cues")), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)(?!\s+have\b)", re.IGNORECASE)
+
+
+def extract_claims(text: str, sections: list[tuple[str, int, int]], published_date: date | None) -> list[dict]:
+    """One dict per figure mention, with the contract's claim columns less ids and run."""
+    context = Context()
+    claims: list[dict] = []
+    for start, end in split_sentences(text):
+        paragraph_end = text.find("\n", end)
+        if start > context.paragraph_end:
+            context.metric = None  # an elliptical figure borrows the metric only within its paragraph
+        context.paragraph_end = paragraph_end if paragraph_end >= 0 else len(text)
+        claims.extend(sentence_claims(text, start, end, sections, published_date, context))
+    return claims
+
+
+def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
+    sentence = text[start:end]
+    phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None]
+    attributions = find_attributions(sentence)
+    named = [a for a in attributions if a.claimants]
+    found = []
+    if phrases:
+        metric_cues = metric_matcher().find(sentence)
+        times = find_time_expressions(sentence, published)
+        for phrase in phrases:
+            claim = judge_phrase(sentence, phrase, metric_cues, attributions, times, published, context)
+            if claim is None:
+                continue
+            claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
+                         span_start=start + phrase.start, span_end=start + phrase.end)
+            found.append(claim)
+    if named:
+        context.claimants = named[-1].claimants
+        context.claimant_text = sentence[named[-1].start:named[-1].end]
+    return found
+
+
+def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
+                 attributions: list[Attribution], times, published: date | None, context: Context) -> dict | None:
+    noun = counted_noun(sentence, phrase)
+    if noun is not None and noun.value != "person":
+        return None
+    if counts_whole_army(sentence, phrase):
+        return None
+    cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
+    if cue is None:
+        if context.metric is None or noun is not None or not attributions:
+            return None
+        metric, metric_text = context.metric, None
+    else:
+        metric, metric_text = cue.value.split("|")[0], cue.text
+        if is_speculation(sentence, phrase, cue):
+            return None
+    subject = choose_subject(sentence, phrase, noun, attributions, context)
+    attribution = choose_attribution(phrase, attributions)
+    if attribution is None:
+        claimants, claimant_text = (), None
+    elif attribution.anaphoric:
+        claimants, claimant_text = context.claimants, context.claimant_text
+    else:
+        claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
+    expression = nearest(times, phrase)
+    stated = expression is not None and is_statement_time(sentence, expression, attributions)
+    period_start, period_end = figure_period(expression, stated, published)
+    context.metric, context.subject = metric, subject
+    return {
+        "metric": metric,
+        "subject": subject,
+        "unit": phrase.unit,
+        "value_low": phrase.low,
+        "value_high": phrase.high,
+        "value_best": phrase.best,
+        "qualifier": phrase.qualifier,
+        "number_text": phrase.text,
+        "claimants": list(claimants),
+        "claimant_text": claimant_text,
+        "reported_date": published,
+        "period_start": period_start,
+        "period_end": period_end,
+        "metric_text": metric_text,
+        "period_text": expression.text if expression is not None else None,
+    }
+
+
+def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
+    """What the number counts: a person noun ("14,000 North Korean soldiers"), something else
+    ("two countries", "5 comments": value "other"), or None when no noun follows ("6,000 were killed")."""
+    tail = sentence[phrase.end:phrase.end + NOUN_REACH]
+    for noun in noun_matcher().find(tail):
+        if NOUN_MODIFIERS.match(tail[:noun.start]):
+            return noun
+        break
+    lead = MODIFIER_RUN.match(tail)
+    word = WORD.match(tail, lead.end()) if lead else None
+    if word is None or word.group(0).lower() in number_followers():
+        return None
+    return Match(phrase.end + word.start(), phrase.end + word.end(), word.group(0), "other")
+
+
+def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
+    """"an army of 1.2 million", "its 1.2 million-strong military": the size of a force, not a deployment."""
+    before = sentence[max(0, phrase.start - 25):phrase.start].lower()
+    after = sentence[phrase.end:phrase.end + 30].lower()
+    if re.search(r"\b(?:army|military|armed forces)\s+of\s*(?:about|some|around|nearly|over|roughly)?\s*$", before):
+        return True
+    return re.match(r"^[\s-]*(?:strong|active[- ]duty|standing|man)?[\s-]*(?:army|military|armed forces|standing army)\b", after) is not None
+
+
+def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
+                      has_noun: bool) -> Match | None:
+    best, best_cost = None, MAX_CUE_COST
+    for cue in cues:
+        if cue.start < phrase.end and cue.end > phrase.start:
+            continue
+        cost = cue_cost(sentence, phrase, cue)
+        if cue.value.endswith("|weak"):
+            cost += 5 if has_noun else 8
+        if cost < best_cost:
+            best, best_cost = cue, cost
+    return best
+
+
+def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
+    if cue.start >= phrase.end:
+        gap, direction = sentence[phrase.end:cue.start], 0.0
+    else:
+        gap, direction = sentence[cue.end:phrase.start], 0.5
+    return len(WORD.findall(gap)) + 3 * len(BOUNDARY.findall(gap)) + direction
+
+
+def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
+    """"could send up to 40,000", "may reach": a figure the text only imagines."""
+    anchor = min(cue.start, phrase.start)
+    window = sentence[max(0, anchor - SPECULATION_REACH):anchor]
+    window = re.split(r"[,;:.]", window)[-1]
+    return speculation_pattern().search(window) is not None
+
+
+def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
+                   context: Context) -> str | None:
+    words = [w for w in subject_matcher().find(sentence)
+             if not any(a.start <= w.start < a.end and a.claimants for a in attributions)]
+    noun_end = phrase.end + noun.end if noun is not None else phrase.end
+    inside = [w for w in words if phrase.end <= w.start < noun_end]
+    if inside:
+        return inside[0].value
+    after = [w for w in words if noun_end <= w.start <= noun_end + 12
+             and re.match(r"^\s*(?:from|of)\s+(?:the\s+)?$", sentence[noun_end:w.start], re.IGNORECASE)]
+    if after:
+        return after[0].value
+    clause_start = max((m.end() for m in BOUNDARY.finditer(sentence, 0, phrase.start)), default=0)
+    for word in reversed([w for w in words if clause_start <= w.start and w.end <= phrase.start]):
+        before = WORD.findall(sentence[max(0, word.start - 20):word.start])
+        if before and before[-1].lower() in subject_blockers():
+            continue
+        return word.value
+    return context.subject or "KP"
+
+
+def choose_attribution(phrase: NumberPhrase, attributions: list[Attribution]) -> Attribution | None:
+    def distance(a: Attribution) -> int:
+        if a.end <= phrase.start:
+            return phrase.start - a.end
+        if a.start >= phrase.end:
+            return a.start - phrase.end
+        return 0
+    return min(attributions, key=distance, default=None)
+
+
+def nearest(times, phrase: NumberPhrase):
+    def distance(t) -> int:
+        return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
+    return min(times, key=distance, default=None)
+
+
+def is_statement_time(sentence: str, expression, attributions: list[Attribution]) -> bool:
+    """"the NIS said on Monday", "officials said last week": the time words date the statement."""
+    for a in attributions:
+        if a.cue_end <= expression.start and SPEECH_GAP.match(sentence[a.cue_end:expression.start]):
+            return True
+        if expression.end <= a.cue_start and SPEECH_GAP.match(sentence[expression.end:a.cue_start]) \
+                and a.cue_start - expression.end < 3:
+            return True
+    return False
+
+
+def section_at(sections: list[tuple[str, int, int]], offset: int) -> str:
+    for section, start, end in sections:
+        if start <= offset < end:
+            return section
+    return "body"

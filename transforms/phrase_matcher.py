@@ -1,0 +1,67 @@
+"""Find the phrases of a word table in text: longest match first, whole words only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    value: str  # what the table says the phrase means (a code, a metric...)
+
+
+class PhraseMatcher:
+    """Matches table phrases case-insensitively, except phrases the table marks `exact` (acronyms like "US")."""
+
+    def __init__(self, rows: list[tuple[str, str, bool]]):
+        self.values: dict[tuple[str, bool], str] = {}
+        folded, exact = [], []
+        for phrase, value, is_exact in rows:
+            (exact if is_exact else folded).append(phrase)
+            self.values[(canonical(phrase, is_exact), is_exact)] = value
+        self.folded = self.compile(folded, re.IGNORECASE)
+        self.exact = self.compile(exact, 0)
+
+    @staticmethod
+    def compile(phrases: list[str], flags: int) -> re.Pattern | None:
+        if not phrases:
+            return None
+        ordered = sorted(set(phrases), key=len, reverse=True)
+        body = "|".join(flexible(p) for p in ordered)
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+
+    def find(self, text: str) -> list[Match]:
+        found: list[Match] = []
+        for pattern, is_exact in ((self.folded, False), (self.exact, True)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                value = self.values.get((canonical(m.group(0), is_exact), is_exact), "")
+                found.append(Match(m.start(), m.end(), m.group(0), value))
+        return remove_overlaps(found)
+
+
+def flexible(phrase: str) -> str:
+    """A phrase's regex: any run of spaces for a space, either apostrophe, optional hyphens."""
+    escaped = re.escape(phrase)
+    escaped = escaped.replace(r"\ ", r"\s+").replace("'", "['\u2019]")
+    return escaped.replace(r"\-", r"[-\u2010\u2011 ]?")
+
+
+def canonical(text: str, is_exact: bool) -> str:
+    """The form a phrase and its matches share: no spaces or hyphens, one apostrophe."""
+    text = re.sub(r"[\s\-\u2010\u2011]+", "", text.replace("\u2019", "'"))
+    return text if is_exact else text.lower()
+
+
+def remove_overlaps(matches: list[Match]) -> list[Match]:
+    """Keep the longest of overlapping matches, then sort by position."""
+    kept: list[Match] = []
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)

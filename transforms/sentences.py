@@ -1,0 +1,49 @@
+"""Split text into sentences with their character spans."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from transforms.lexicon import load_table
+
+# A sentence ends at . ! ? (with closing quotes or brackets) before a space and a capital,
+# digit or opening quote; a paragraph (a newline) always ends one.
+END = re.compile(r"""[.!?]+['"\u2019\u201d)\]]*(?=\s+['"\u2018\u201c(\[]?[A-Z0-9])""")
+
+
+@cache
+def abbreviations() -> frozenset[str]:
+    return frozenset(row["abbreviation"].lower() for row in load_table("abbreviations"))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, stripped of surrounding white space, in order."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for end_mark in END.finditer(line.group(0)):
+            cut = line.start() + end_mark.end()
+            if ends_with_abbreviation(text, start, line.start() + end_mark.start()):
+                continue
+            add_span(spans, text, start, cut)
+            start = cut
+        add_span(spans, text, start, line.end())
+    return spans
+
+
+def ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
+    word = re.search(r"([\w.]+)$", text[start:dot])
+    if word is None:
+        return False
+    token = word.group(1).lower()
+    return token in abbreviations() or len(token) == 1 or re.fullmatch(r"(\w\.)+\w", token) is not None
+
+
+def add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
