@@ -1,0 +1,147 @@
+"""Time expressions and figure periods (transforms/periods.py, contract: Periods).
+
+tests/time_expressions.tsv holds one sentence a row with the period a figure in it
+gets: every row of the contract's Periods table and every form the module reads.
+Each sentence holds at most one time phrase, so the row says what that phrase means.
+"""
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transforms.periods import (
+    AS_OF,
+    SINCE,
+    SPAN,
+    TimeExpression,
+    dates_the_statement,
+    figure_period,
+    find_time_expressions,
+)
+
+CASES_FILE = Path(__file__).parent / "time_expressions.tsv"
+WEDNESDAY = date(2025, 4, 30)  # the contract's reported date
+
+
+def _optional_date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _load_cases() -> list:
+    with CASES_FILE.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        pytest.param(
+            row["text"],
+            _optional_date(row["reported"]),
+            row["stated"] == "true",
+            (_optional_date(row["period_start"]), _optional_date(row["period_end"])),
+            id=f"{row['text']} @{row['reported'] or 'undated'}",
+        )
+        for row in rows
+    ]
+
+
+CASES = _load_cases()
+
+
+def test_the_case_table_is_large_enough_to_cover_every_form():
+    assert len(CASES) >= 90
+
+
+@pytest.mark.parametrize("text, reported, stated, expected", CASES)
+def test_period_of_a_figure_in_the_sentence(text, reported, stated, expected):
+    expressions = find_time_expressions(text, reported)
+    assert len(expressions) <= 1, f"ambiguous case row: {expressions}"
+    expression = expressions[0] if expressions else None
+    assert figure_period(expression, stated, reported) == expected
+
+
+@pytest.mark.parametrize("text, reported, stated, expected", CASES)
+def test_expression_text_is_its_span_in_the_input(text, reported, stated, expected):
+    for expression in find_time_expressions(text, reported):
+        assert text[expression.start:expression.end] == expression.text
+        assert expression.text == expression.text.strip()
+
+
+def test_sentence_without_time_words_has_no_expression():
+    assert find_time_expressions("Some 11,000 soldiers were sent to the Kursk region.", WEDNESDAY) == []
+
+
+def test_months_that_are_also_words_are_not_read_as_months():
+    text = "Losses may march higher; a May 2024 report counted 300."
+    assert [e.text for e in find_time_expressions(text, WEDNESDAY)] == ["May 2024"]
+
+
+def test_expressions_come_in_text_order_without_overlap():
+    text = "Last month 300 died; by the end of March 4,700 were wounded, officials said on Monday."
+    expressions = find_time_expressions(text, WEDNESDAY)
+    assert [e.text for e in expressions] == ["Last month", "by the end of March", "on Monday"]
+    assert [e.kind for e in expressions] == [SPAN, AS_OF, SPAN]
+    assert all(a.end <= b.start for a, b in zip(expressions, expressions[1:]))
+
+
+def test_the_longest_phrase_wins_over_the_phrases_inside_it():
+    (expression,) = find_time_expressions("by the end of last year", WEDNESDAY)
+    assert (expression.text, expression.kind, expression.last_day) == ("by the end of last year", AS_OF, date(2024, 12, 31))
+
+
+def test_since_runs_to_the_reported_date():
+    (expression,) = find_time_expressions("since October", WEDNESDAY)
+    assert (expression.kind, expression.first_day, expression.last_day) == (SINCE, date(2024, 10, 1), WEDNESDAY)
+
+
+def test_as_of_has_only_an_end():
+    (expression,) = find_time_expressions("as of April 13", WEDNESDAY)
+    assert (expression.kind, expression.first_day, expression.last_day) == (AS_OF, None, date(2025, 4, 13))
+
+
+def test_relative_phrase_in_undated_document_is_found_but_unresolved():
+    # found, so it still governs its figure; unresolved, so the figure gets no period
+    (expression,) = find_time_expressions("killed last month", None)
+    assert (expression.text, expression.first_day, expression.last_day) == ("last month", None, None)
+    assert figure_period(expression, False, None) == (None, None)
+
+
+def test_no_expression_stands_as_of_the_reported_date():
+    assert figure_period(None, False, WEDNESDAY) == (None, WEDNESDAY)
+    assert figure_period(None, True, WEDNESDAY) == (None, WEDNESDAY)
+    assert figure_period(None, False, None) == (None, None)
+
+
+def test_stated_time_keeps_only_the_last_day_of_a_span():
+    last_month = TimeExpression(0, 10, "last month", SPAN, date(2025, 3, 1), date(2025, 3, 31))
+    assert figure_period(last_month, True, WEDNESDAY) == (None, date(2025, 3, 31))
+    assert figure_period(last_month, False, WEDNESDAY) == (date(2025, 3, 1), date(2025, 3, 31))
+
+
+def test_same_words_resolve_against_each_reported_date():
+    # the cache is keyed on the reported date too: a second date must not reuse the first
+    assert find_time_expressions("last month", date(2025, 4, 30))[0].first_day == date(2025, 3, 1)
+    assert find_time_expressions("last month", date(2025, 1, 15))[0].first_day == date(2024, 12, 1)
+
+
+@pytest.mark.parametrize("sentence, phrase", [
+    ("The NIS said on Monday that 600 soldiers had died.", "on Monday"),
+    ("Officials told lawmakers last week that 4,700 were wounded.", "last week"),
+    ("The spy agency said in a statement on Friday that 600 had died.", "on Friday"),
+    ("On Friday, the spy agency said 600 had died.", "On Friday"),
+    ("The ministry on Monday said 40 were captured.", "on Monday"),
+])
+def test_time_words_next_to_a_speech_verb_date_the_statement(sentence, phrase):
+    (expression,) = find_time_expressions(sentence, WEDNESDAY)
+    assert expression.text == phrase
+    assert dates_the_statement(sentence, expression)
+
+
+@pytest.mark.parametrize("sentence", [
+    "About 300 soldiers were killed last month, the NIS said.",
+    "Kim praised troops sent overseas in 2025, state media says.",
+    "The NIS said 600 soldiers died in March.",
+    "In March, 600 soldiers died, officials said.",
+])
+def test_time_words_of_the_events_do_not_date_the_statement(sentence):
+    (expression,) = find_time_expressions(sentence, WEDNESDAY)
+    assert not dates_the_statement(sentence, expression)
