@@ -145,9 +145,9 @@ _DIGIT_NEXT = re.compile(rf"{HS}*\d")
 
 _MONTH = _alternation(_words("month"))
 # What sits right before a number that says it is not a count: a letter ("A320"), a model or
-# unit name ("MiG-29"), another digit group ("10:02", "1,2345", a phone number), an id or money sign.
+# unit name ("MiG-29"), another digit group ("10:02", "1,2345", a phone number), "#", or money.
 _NOT_A_COUNT_BEFORE = re.compile(
-    r"(?:[^\W\d_]|[^\W\d_][-–]|\d[-–/:.,]|\d" + GROUP_SPACE + ")\\Z"
+    r"(?:[^\W\d_]|[^\W\d_][-–]|\d[-–/:.,]|\d" + GROUP_SPACE + "|#)\\Z"
     rf"|(?:{_alternation(_words('currency_before'))}){HS}*\Z",
     re.IGNORECASE,
 )
@@ -220,7 +220,7 @@ def _digit_core(match: re.Match) -> _Core:
         scale=scale * multiplier,
         bare=plain and multiplier == 1,
         decimal=decimal,
-        year_like=plain and multiplier == 1 and len(written) == 4 and 1900 <= int(written) <= 2100,
+        year_like=written.isdigit() and multiplier == 1 and len(written) == 4 and 1900 <= int(written) <= 2100,
         leading_zero=len(written) > 1 and written[0] == "0" and written[1].isdigit(),
     )
 

@@ -1,0 +1,145 @@
+"""transforms.numbers: every count-like number phrase, read as the contract's Numbers table says.
+
+tests/number_phrases.tsv holds one phrase a row with what it must read as; a row whose
+qualifier is `none` is a hard negative (no phrase may be found). Invisible spaces are written
+as \\uXXXX escapes in that file so a reader can see them.
+"""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from transforms.numbers import INT64_MAX, TOO_LARGE, NumberPhrase, find_number_phrases, parse_number_phrase
+
+TABLE = Path(__file__).with_name("number_phrases.tsv")
+CONTEXT = "Officials said {} were there."
+
+
+def _unescape(cell: str) -> str:
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda match: chr(int(match.group(1), 16)), cell)
+
+
+def _cell(value: str) -> int | None:
+    return int(value) if value else None
+
+
+def _rows() -> list[dict]:
+    with TABLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for row in rows:
+        row["phrase"] = _unescape(row["phrase"])
+    return rows
+
+
+ROWS = _rows()
+POSITIVE = [row for row in ROWS if row["qualifier"] != "none"]
+NEGATIVE = [row for row in ROWS if row["qualifier"] == "none"]
+
+
+def _expected(row: dict) -> tuple:
+    return (_cell(row["low"]), _cell(row["high"]), _cell(row["best"]), row["qualifier"], row["unit"])
+
+
+def _reading(phrase: NumberPhrase) -> tuple:
+    return (phrase.low, phrase.high, phrase.best, phrase.qualifier, phrase.unit)
+
+
+def test_table_is_large_enough_to_cover_the_forms():
+    assert len(ROWS) >= 170
+    assert len(NEGATIVE) >= 40
+
+
+@pytest.mark.parametrize("row", POSITIVE, ids=[row["phrase"] for row in POSITIVE])
+def test_phrase_found_in_a_sentence_reads_as_the_table_says(row):
+    sentence = CONTEXT.format(row["phrase"])
+    found = find_number_phrases(sentence)
+    assert [phrase.text for phrase in found] == [row["phrase"]]
+    assert _reading(found[0]) == _expected(row)
+    assert found[0].error is None
+
+
+@pytest.mark.parametrize("row", POSITIVE, ids=[row["phrase"] for row in POSITIVE])
+def test_phrase_parsed_alone_reads_as_the_table_says(row):
+    phrase = parse_number_phrase(row["phrase"])
+    assert phrase is not None
+    assert (phrase.start, phrase.end, phrase.text) == (0, len(row["phrase"]), row["phrase"])
+    assert _reading(phrase) == _expected(row)
+
+
+@pytest.mark.parametrize("row", NEGATIVE, ids=[row["phrase"] for row in NEGATIVE])
+def test_form_that_is_not_a_count_is_not_found(row):
+    assert find_number_phrases(CONTEXT.format(row["phrase"])) == []
+    assert parse_number_phrase(row["phrase"]) is None
+
+
+def test_spans_point_into_the_text():
+    text = "Seoul said\u00a0some 14,000 troops went, more than 6,000 were killed and 10–12,000 remain."
+    found = find_number_phrases(text)
+    assert [phrase.text for phrase in found] == ["some 14,000", "more than 6,000", "10–12,000"]
+    for phrase in found:
+        assert text[phrase.start : phrase.end] == phrase.text
+
+
+def test_several_phrases_in_one_sentence_come_in_order_without_overlap():
+    text = (
+        "On Dec. 9 the agency said 11,000 or 12,000 soldiers had gone since 2024, dozens died in "
+        "the 120-day campaign, at least 3,000+ were hurt and nearly 40% of units lost a third."
+    )
+    found = find_number_phrases(text)
+    assert [phrase.text for phrase in found] == ["11,000 or 12,000", "dozens", "at least 3,000+", "nearly 40%"]
+    ends = [phrase.end for phrase in found]
+    starts = [phrase.start for phrase in found]
+    assert all(end <= next_start for end, next_start in zip(ends, starts[1:]))
+
+
+def test_qualifier_does_not_reach_back_into_the_previous_phrase():
+    found = find_number_phrases("They counted 3,000 or more than 40")
+    assert [phrase.text for phrase in found] == ["3,000 or more", "40"]
+    assert found[1].qualifier == "exact"
+
+
+def test_strong_keeps_the_number_but_stays_outside_the_span():
+    found = find_number_phrases("a 10,000-strong contingent")
+    assert [(phrase.text, phrase.best) for phrase in found] == [("10,000", 10000)]
+    assert parse_number_phrase("10,000-strong") is None
+
+
+def test_plus_followed_by_a_number_adds_rather_than_bounds():
+    found = find_number_phrases("3,000 plus 500 reservists")
+    assert [(phrase.text, phrase.qualifier) for phrase in found] == [("3,000", "exact"), ("500", "exact")]
+
+
+def test_number_too_large_for_int64_is_an_error_not_an_exception():
+    phrase = parse_number_phrase("99,999,999,999,999,999,999")
+    assert phrase is not None
+    assert phrase.error == TOO_LARGE
+    assert (phrase.low, phrase.high, phrase.best) == (None, None, None)
+
+
+def test_largest_int64_is_still_a_number():
+    phrase = parse_number_phrase(f"{INT64_MAX:,}")
+    assert phrase is not None and phrase.error is None
+    assert phrase.best == INT64_MAX
+
+
+def test_overflowing_range_and_digit_run_are_errors():
+    found = find_number_phrases("between 5 and 10,000,000,000,000,000,000 and 123456789012345678901234567890 men")
+    assert [phrase.error for phrase in found] == [TOO_LARGE, TOO_LARGE]
+
+
+def test_qualifier_and_one_word_alone_are_not_phrases():
+    assert parse_number_phrase("more than") is None
+    assert parse_number_phrase("") is None
+    assert find_number_phrases("No one came, and one of them spoke.") == []
+
+
+def test_parse_rejects_text_around_the_phrase():
+    assert parse_number_phrase("some 14,000 troops") is None
+    assert parse_number_phrase("  some 14,000  ").text == "some 14,000"
+
+
+def test_phrase_does_not_cross_a_line_break():
+    found = find_number_phrases("more than\n6,000")
+    assert [(phrase.text, phrase.qualifier) for phrase in found] == [("6,000", "exact")]
