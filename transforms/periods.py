@@ -30,23 +30,15 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from dateparser.date import DateDataParser
 
-try:
-    from transforms.lexicon import load_table
-except ImportError:  # the shared loader has not landed yet; _read_tsv behaves the same
-    load_table = None
-
-_LEXICON_DIR = Path(__file__).parent / "lexicon"
+from transforms.lexicon import load_table
 
 SPAN, AS_OF, SINCE = "span", "as_of", "since"
 
@@ -64,23 +56,9 @@ class TimeExpression:
 # ---------------------------------------------------------------- word tables
 
 
-def _load(name: str) -> list[dict]:
-    """Rows of transforms/lexicon/<name>.tsv as dicts (tab-separated, header line)."""
-    if load_table is not None:
-        return load_table(name)
-    return [dict(row) for row in _read_tsv(name)]
-
-
-@lru_cache(maxsize=None)
-def _read_tsv(name: str) -> tuple[dict, ...]:
-    text = (_LEXICON_DIR / f"{name}.tsv").read_text(encoding="utf-8")
-    reader = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return tuple({key: (value or "").strip() for key, value in row.items()} for row in reader)
-
-
 def _lookup(table: str, key: str, value: str) -> dict[str, str]:
     """A word table as {lower-cased key: value}."""
-    return {row[key].lower(): row[value] for row in _load(table) if row[key]}
+    return {row[key].lower(): row[value] for row in load_table(table) if row[key]}
 
 
 MONTHS = _lookup("time_months", "word", "month")
@@ -91,7 +69,11 @@ DAY_WORDS = _lookup("time_words", "phrase", "dateparser_phrase")
 RELATIVE_WORDS = _lookup("time_relative", "phrase", "meaning")
 PART_WORDS = _lookup("time_parts", "word", "part")
 LEAD_WORDS = _lookup("time_leads", "phrase", "kind")
-STATEMENT_VERBS = [row["word"].lower() for row in _load("time_statement_verbs") if row["word"]]
+RANGE_WORDS = _lookup("time_range_words", "word", "role")
+STATEMENT_VERBS = [row["word"].lower() for row in load_table("time_statement_verbs") if row["word"]]
+SINCE_OPENERS = [row["word"].lower() for row in load_table("time_since_openers") if row["word"]]
+
+Stretch = tuple[date, date]  # first and last day
 
 
 def _alternation(words, case_sensitive_title: bool = False) -> str:
@@ -108,7 +90,7 @@ def _alternation(words, case_sensitive_title: bool = False) -> str:
     return "(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + ")"
 
 
-# not "Mar-a-Lago"
+# a month name ends at a dot or a word's end, but not at a hyphen: "Mar-a-Lago"
 _MONTH = _alternation(MONTHS, case_sensitive_title=True) + r"(?:\.(?!\d)|(?![\w-]))"
 _WEEKDAY = _alternation(WEEKDAYS, case_sensitive_title=True) + r"(?![\w])"
 _UNIT = _alternation(UNITS) + r"(?![\w])"
@@ -122,6 +104,8 @@ _ROLLING = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "rolling")
 _DAY_WORD = _alternation(DAY_WORDS) + r"(?![\w])"
 _LEAD = _alternation(LEAD_WORDS)
 _PART_WORD = re.compile(_alternation(PART_WORDS), re.IGNORECASE)
+_RANGE_OPENER = _alternation(w for w, role in RANGE_WORDS.items() if role == "opener")
+_RANGE_JOINER = _alternation(w for w, role in RANGE_WORDS.items() if role == "joiner")
 
 
 def _day_month_date(tag: str) -> str:
@@ -160,16 +144,16 @@ def _core(tag: str) -> str:
 
 _PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
 _RANGE = re.compile(
-    rf"\b(?:between|from)\s+{_core('a')}\s+(?:and|to|through|until|till)\s+"
+    rf"\b{_RANGE_OPENER}\s+{_core('a')}\s+{_RANGE_JOINER}\s+"
     rf"(?:{_core('b')}|(?P<b_bare_day>{_DAY_OF_MONTH}))"
     rf"|\b{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
-    rf"|\b(?:(?:between|from)\s+)?(?P<f_bare_day>{_DAY_OF_MONTH})"
-    rf"(?:\s*[-\u2013]\s*|\s+(?:and|to|through|until|till)\s+){_day_month_date('f')}",
+    rf"|\b(?:{_RANGE_OPENER}\s+)?(?P<f_bare_day>{_DAY_OF_MONTH})"
+    rf"(?:\s*[-\u2013]\s*|\s+{_RANGE_JOINER}\s+){_day_month_date('f')}",
     re.IGNORECASE,
 )
 # "since the deployment began in October 2024": the event between is skipped.
 _SINCE_EVENT = re.compile(
-    rf"\bsince\s+(?:the|their|its|his|her|North|Russia|Pyongyang)\b[^.;:!?\n]{{0,60}}?\b(?:in|on)\s+{_core('e')}",
+    rf"\bsince\s+{_alternation(SINCE_OPENERS)}\b[^.;:!?\n]{{0,60}}?\b(?:in|on)\s+{_core('e')}",
     re.IGNORECASE,
 )
 
@@ -191,35 +175,29 @@ _NEUTRAL_BASE = date(2000, 1, 1)
 
 
 @lru_cache(maxsize=8192)
-def _parse(phrase: str, base: date) -> tuple[date, str] | None:
-    """(the day dateparser reads in `phrase` relative to `base`, its period) or None."""
+def _parse_day(phrase: str, base: date) -> date | None:
+    """The day dateparser reads in `phrase` relative to `base`; for a month or a year,
+    its first day (PREFER_DAY_OF_MONTH); None when it reads nothing."""
     settings = _PARSER_SETTINGS.replace(RELATIVE_BASE=datetime.combine(base, time()))
     with _PARSER_LOCK:
         _PARSER._settings = settings
         data = _PARSER.get_date_data(phrase)
-    if data.date_obj is None:
-        return None
-    return data.date_obj.date(), data.period
-
-
-def _parse_day(phrase: str, base: date) -> date | None:
-    parsed = _parse(phrase, base)
-    return parsed[0] if parsed else None
+    return data.date_obj.date() if data.date_obj else None
 
 
 # ---------------------------------------------------------------- stretches of days
 
 
-def _month_days(day: date) -> tuple[date, date]:
+def _month_days(day: date) -> Stretch:
     last = calendar.monthrange(day.year, day.month)[1]
     return day.replace(day=1), day.replace(day=last)
 
 
-def _year_days(day: date) -> tuple[date, date]:
+def _year_days(day: date) -> Stretch:
     return date(day.year, 1, 1), date(day.year, 12, 31)
 
 
-def _week_days(day: date) -> tuple[date, date]:
+def _week_days(day: date) -> Stretch:
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=6)
 
@@ -236,7 +214,7 @@ _MONTH_PARTS = {"early": (1, 10), "mid": (15, 15), "late": (21, None)}
 _YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
 
-def _narrow(stretch: tuple[date, date], grain: str, part: str | None) -> tuple[date, date]:
+def _narrow(stretch: Stretch, grain: str, part: str | None) -> Stretch:
     """The early / mid / late part of a month or year; other parts leave it whole."""
     first, last = stretch
     if grain == "month" and part in _MONTH_PARTS:
@@ -254,7 +232,7 @@ def _narrow(stretch: tuple[date, date], grain: str, part: str | None) -> tuple[d
 def _number(word: str | None) -> int:
     if not word:
         return 1
-    word = re.sub(r"\s+", " ", word.lower())
+    word = _words(word)
     return int(word) if word.isdigit() else int(NUMBER_WORDS[word])
 
 
@@ -294,7 +272,7 @@ def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
     return True
 
 
-def _resolve_core(core: dict[str, str], base: date | None) -> tuple[date, date] | None:
+def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     """The first and last day a core means, relative to `base` (the reported date)."""
     if base is None:
         if not _has_year(core):
@@ -338,17 +316,17 @@ def _date_phrase(month: str, day: str, year: str | None) -> str:
     return f"{phrase}, {year}" if year else phrase
 
 
-def _single_day(phrase: str, base: date) -> tuple[date, date] | None:
+def _single_day(phrase: str, base: date) -> Stretch | None:
     day = _parse_day(phrase, base)
     return (day, day) if day else None
 
 
-def _resolve_month(phrase: str, base: date, part: str | None) -> tuple[date, date] | None:
+def _resolve_month(phrase: str, base: date, part: str | None) -> Stretch | None:
     day = _parse_day(phrase, base)
     return _narrow(_month_days(day), "month", part) if day else None
 
 
-def _resolve_ago(number: int, unit: str, base: date) -> tuple[date, date] | None:
+def _resolve_ago(number: int, unit: str, base: date) -> Stretch | None:
     if unit == "year":
         unit, number = "month", number * 12
     day = _parse_day(f"{number} {unit}s ago", base)
@@ -357,7 +335,7 @@ def _resolve_ago(number: int, unit: str, base: date) -> tuple[date, date] | None
     return _month_days(day) if unit == "month" else (day, day)
 
 
-def _resolve_rolling(number: int, unit: str, base: date) -> tuple[date, date] | None:
+def _resolve_rolling(number: int, unit: str, base: date) -> Stretch | None:
     """"the past N units", ending on the reported date."""
     if unit in ("month", "year"):
         months = number * 12 if unit == "year" else number
@@ -369,9 +347,9 @@ def _resolve_rolling(number: int, unit: str, base: date) -> tuple[date, date] | 
     return (day if unit == "hour" else day + timedelta(days=1)), base
 
 
-def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> tuple[date, date] | None:
+def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> Stretch | None:
     """"this week", "last month", "earlier this year", "the start of the year"."""
-    meaning = RELATIVE_WORDS.get(re.sub(r"\s+", " ", word))
+    meaning = RELATIVE_WORDS.get(word)
     if word == "the":
         if part is None:  # "the year" alone names no stretch
             return None
@@ -385,8 +363,8 @@ def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> tup
     return _narrow(stretch, unit, part)
 
 
-def _resolve_weekday(name: str, word: str | None, base: date) -> tuple[date, date] | None:
-    strictly_before = word is not None and RELATIVE_WORDS.get(re.sub(r"\s+", " ", word.lower())) == "previous"
+def _resolve_weekday(name: str, word: str | None, base: date) -> Stretch | None:
+    strictly_before = word is not None and RELATIVE_WORDS.get(_words(word)) == "previous"
     if not strictly_before and WEEKDAYS[name.lower()] == str(base.weekday()):
         return base, base
     # dateparser reads a bare weekday as the latest one strictly before the base
@@ -397,7 +375,7 @@ def _resolve_weekday(name: str, word: str | None, base: date) -> tuple[date, dat
 # ---------------------------------------------------------------- expressions
 
 
-def _cap(stretch: tuple[date, date] | None, reported: date | None) -> tuple[date | None, date | None]:
+def _cap(stretch: Stretch | None, reported: date | None) -> tuple[date | None, date | None]:
     """A stretch still running on the reported date ends on it."""
     if stretch is None:
         return None, None
@@ -408,7 +386,7 @@ def _cap(stretch: tuple[date, date] | None, reported: date | None) -> tuple[date
 
 
 def _expression(text: str, start: int, end: int, kind: str,
-                stretch: tuple[date, date] | None, reported: date | None) -> TimeExpression:
+                stretch: Stretch | None, reported: date | None) -> TimeExpression:
     first, last = _cap(stretch, reported)
     if kind == AS_OF:
         first = None
@@ -426,7 +404,7 @@ def _plain_expression(text: str, match: re.Match, reported: date | None) -> Time
     return _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
 
 
-def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
+def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
     """"between October and December", "from Dec. 9 to 11", "Dec. 9-11", "9-11 December"."""
     if match.group("f_bare_day"):
         return _day_first_range_expression(text, match, reported)
@@ -446,7 +424,7 @@ def _is_day_date(core: dict[str, str]) -> bool:
     return "dm_day" in core or "md_day" in core
 
 
-def _day_first_range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
+def _day_first_range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
     """"9-11 December": the "9" takes its month and year from the last date."""
     last_stretch = _resolve_core(_core_groups(match, "f"), reported)
     stretch = None
@@ -457,7 +435,7 @@ def _day_first_range_expression(text: str, match: re.Match, reported: date | Non
     return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
 
 
-def _resolve_bare_day(first: dict[str, str], bare_day: str, reported: date | None) -> tuple[date, date] | None:
+def _resolve_bare_day(first: dict[str, str], bare_day: str, reported: date | None) -> Stretch | None:
     """The "11" of "from Dec. 9 to 11" takes its month and year from the first date."""
     if not _is_day_date(first):
         return None
@@ -491,9 +469,7 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
     """
     candidates: list[tuple[int, TimeExpression]] = []
     for match in _RANGE.finditer(text):
-        expression = _range_expression(text, match, reported)
-        if expression is not None:
-            candidates.append((_RANGE_FIRST, expression))
+        candidates.append((_RANGE_FIRST, _range_expression(text, match, reported)))
     for match in _PLAIN.finditer(text):
         expression = _plain_expression(text, match, reported)
         if expression is not None:
