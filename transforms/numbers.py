@@ -129,8 +129,13 @@ _NUMBER_WORD = _alternation(list(_WORD_KIND))
 _WORD_NUMBER = rf"(?P<words>{_NUMBER_WORD}(?:(?:{HS}+and)?{HS}+{_NUMBER_WORD}|-{_NUMBER_WORD})*)"
 _VAGUE_AMOUNT = rf"(?P<vague>{_alternation([row['phrase'] for row in _VAGUE])})"
 
-# A vague amount is tried first so that "a few hundred" is not read as "a hundred".
-_CORE = re.compile(f"{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER}", re.IGNORECASE)
+_CORE_FIRST_CHARACTERS = "".join(sorted({word[0].lower() for word in _WORD_KIND} | {row["phrase"][0].lower() for row in _VAGUE}))
+# A number starts a word, and its first character is a digit or starts a table word: checking
+# that first keeps the scan fast. A vague amount is tried before a word number so that
+# "a few hundred" is not read as "a hundred".
+_CORE = re.compile(
+    rf"\b(?=[\d{re.escape(_CORE_FIRST_CHARACTERS)}])(?:{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER})", re.IGNORECASE
+)
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 
 _PERCENT = re.compile(rf"{HS}*{_alternation(_words('percent'))}", re.IGNORECASE)
