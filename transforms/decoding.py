@@ -6,11 +6,14 @@ Order of attempts:
    in UTF-16 LE has a NUL in nearly every odd byte).
 3. Binary sniffing: a known file signature (PNG, ZIP, PDF, ...) or NUL bytes in a file that
    is not UTF-16/32 is binary. A handful of stray NULs (at most one byte in a thousand) in
-   otherwise readable text is tolerated, because scraped articles sometimes carry one and
+   otherwise readable text (two, or one byte in a thousand) is tolerated, because scraped articles sometimes carry one and
    losing the article for it would be worse; normalization removes them.
 4. Strict UTF-8.
-5. charset-normalizer's best guess, limited to the single-byte encodings English news uses;
-   failing that cp1252, failing that Latin-1 (which decodes any byte).
+5. Mostly UTF-8: valid multi-byte sequences and only a few bad bytes (at most one in a
+   hundred) is a UTF-8 file with damage; the bad bytes become U+FFFD.
+6. cp1252 when it decodes the bytes into Western European letters and typographic
+   punctuation only (the usual legacy encoding of English news), else charset-normalizer's
+   best guess (it recognises e.g. EUC-KR), failing that Latin-1 (which decodes any byte).
 Text whose characters are mostly controls or replacement characters is binary after all
 (ESC is not counted: a log full of ANSI colours is still text).
 """
@@ -39,8 +42,8 @@ _BINARY_SIGNATURES = (
 
 _SNIFF_BYTES = 8192
 _STRAY_NUL_RATE = 0.001
+_STRAY_NULS = 2
 _MAX_CONTROL_SHARE = 0.10
-_LEGACY_ENCODINGS = ["cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman"]
 
 
 class NotText(ValueError):
@@ -67,7 +70,21 @@ def decode_bytes(raw: bytes) -> Decoded:
         return _checked(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(raw):
+        return _checked(raw.decode("utf-8", errors="replace"), "utf-8")
     return _checked(*_decode_legacy(raw))
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    text = raw.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    continuation_bytes = len(raw) - len(text)  # one or more for each valid multi-byte character
+    return continuation_bytes >= max(damaged, 1) and damaged <= max(1, len(raw) // 100)
+
+
+def _western(text: str) -> bool:
+    return all(ord(char) < 0x100 or 0x2010 <= ord(char) <= 0x203A or char in "€ŠšŽžŒœŸƒˆ˜™"
+               for char in set(text))
 
 
 def sniff_wide_encoding(sample: bytes) -> str | None:
@@ -95,16 +112,22 @@ def looks_binary(raw: bytes) -> bool:
     if raw.startswith(_BINARY_SIGNATURES):
         return True
     nuls = raw.count(0)
-    return nuls > 0 and nuls > len(raw) * _STRAY_NUL_RATE
+    return nuls > max(_STRAY_NULS, len(raw) * _STRAY_NUL_RATE)
 
 
 def _decode_legacy(raw: bytes) -> tuple[str, str]:
+    try:
+        text = raw.decode("cp1252")
+        if _western(text):
+            return text, "cp1252"
+    except UnicodeDecodeError:
+        pass
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # optional: cp1252/Latin-1 below still decode everything
         from_bytes = None
     if from_bytes is not None:
-        best = from_bytes(raw, cp_isolation=_LEGACY_ENCODINGS).best()
+        best = from_bytes(raw).best()
         if best is not None:
             return str(best), best.encoding
     try:

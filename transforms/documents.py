@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from transforms.decoding import NotText, decode_bytes
+from transforms.decoding import BINARY_ERROR, NotText, decode_bytes, looks_binary, sniff_wide_encoding
 from transforms.html_text import html_to_article
 from transforms.metadata import find_outlet, find_published_date, find_title, parse_iso_datetime
 from transforms.sections import CAPTION, HEADLINE, Span, find_sections, overlay_spans
@@ -187,21 +187,46 @@ def _markdown_document(markdown: str, source_path: str) -> ParsedDocument:
 
 
 def _parse_jsonl(raw: bytes, source_path: str) -> list[ParsedDocument]:
+    if not raw:
+        return [ParsedDocument(source_path, "jsonl", error=EMPTY_ERROR)]
     try:
-        if not raw:
-            raise NotText(EMPTY_ERROR)
-        content = normalize_newlines(decode_bytes(raw).text)
+        lines = _jsonl_lines(raw)
     except NotText as problem:
         return [ParsedDocument(source_path, "jsonl", error=str(problem))]
     documents = [
         _jsonl_document(line, f"{source_path}:{number}")
-        for number, line in enumerate(content.split("\n"), start=1)
-        if line.strip()
+        for number, line in enumerate(lines, start=1)
+        if line is None or line.strip()
     ]
     return documents or [ParsedDocument(source_path, "jsonl", error=EMPTY_ERROR)]
 
 
-def _jsonl_document(line: str, source_path: str) -> ParsedDocument:
+def _jsonl_lines(raw: bytes) -> list[str | None]:
+    """The file's lines as text; None for a line that is not UTF-8.
+
+    JSON Lines is UTF-8, so each line is decoded on its own and one damaged line does not
+    drag the whole file into a legacy encoding. A BOM or UTF-16/32 file is decoded whole.
+    """
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or sniff_wide_encoding(raw[:8192]):
+        return normalize_newlines(decode_bytes(raw).text).split("\n")
+    if looks_binary(raw):
+        raise NotText(BINARY_ERROR)
+    lines: list[str | None] = []
+    for line in normalize_newlines_bytes(raw).split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(None)
+    return lines
+
+
+def normalize_newlines_bytes(raw: bytes) -> bytes:
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _jsonl_document(line: str | None, source_path: str) -> ParsedDocument:
+    if line is None:
+        return ParsedDocument(source_path, "jsonl", error="line is not UTF-8 text")
     try:
         record = json.loads(line)
     except RecursionError:
