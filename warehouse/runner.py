@@ -168,11 +168,11 @@ def run_tests(con: duckdb.DuckDBPyConnection, tests: list[Path]) -> None:
     """Raise WarehouseTestError at the first test that returns rows."""
     for test in tests:
         sql = test.read_text(encoding="utf-8").strip().rstrip(";")
-        violations = con.execute(f"select count(*) from ({sql})").fetchone()[0]
+        violations = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
         if violations:
             cursor = con.execute(f"select * from ({sql}) limit 1")
             names = [column[0] for column in cursor.description]
-            sample = dict(zip(names, cursor.fetchone()))
+            sample = dict(zip(names, cursor.fetchall()[0]))
             raise WarehouseTestError(
                 f"warehouse test {test.stem} failed: {violations} violating row(s), e.g. {sample}")
 
@@ -248,7 +248,7 @@ def build_warehouse(lake: Path, mart_sections=DEFAULT_MART_SECTIONS) -> dict:
         run_tests(con, tests)
         write_marts(con, lake, marts)
         warehouse_file = write_warehouse_file(con, lake, marts)
-        rows = {model.name: con.execute(f"select count(*) from {sql_identifier(model.name)}").fetchone()[0]
+        rows = {model.name: con.execute(f"select count(*) from {sql_identifier(model.name)}").fetchall()[0][0]
                 for model in marts}
     finally:
         con.close()
