@@ -7,7 +7,6 @@ which), replaces their rows, drops the rows of deleted inputs, and rebuilds the 
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -138,7 +137,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         plan = plan_run(inputs, read_manifest(lake_dir, version), full_refresh)
         logger.info("%d inputs: %d to read, %d unchanged, %d deleted", len(inputs), len(plan.to_read),
                     len(plan.unchanged), len(plan.deleted))
-        if plan.nothing_to_do:
+        if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
             logger.info("nothing new in %s; the lake is unchanged", source)
             return summarize(lake_dir, None, plan, [], started)
         run_id = new_run_id()
