@@ -84,7 +84,8 @@ _SUFFIX_SCALE = {row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS
 _SCALE_WORDS = {
     row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS if row["kind"] in ("scale", "group")
 }
-_QUALIFIER_OF = {(row["phrase"].lower(), row["position"]): row["qualifier"] for row in _QUALIFIERS}
+_QUALIFIER_OF = {(" ".join(row["phrase"].lower().split()), row["position"]): row["qualifier"] for row in _QUALIFIERS}
+_JOINERS = {word.lower() for word in _words("joiner")}  # "and" in "one hundred and fifty"
 
 
 # ---------------------------------------------------------------- regex building
@@ -126,7 +127,8 @@ _DIGITS = (
     rf"(?P<scales>(?:{HS}+{_alternation(list(_SCALE_WORDS))})*)"
 )
 _NUMBER_WORD = _alternation(list(_WORD_KIND))
-_WORD_NUMBER = rf"(?P<words>{_NUMBER_WORD}(?:(?:{HS}+and)?{HS}+{_NUMBER_WORD}|-{_NUMBER_WORD})*)"
+_JOINER = _alternation(list(_JOINERS))
+_WORD_NUMBER = rf"(?P<words>{_NUMBER_WORD}(?:(?:{HS}+{_JOINER})?{HS}+{_NUMBER_WORD}|-{_NUMBER_WORD})*)"
 _VAGUE_AMOUNT = rf"(?P<vague>{_alternation([row['phrase'] for row in _VAGUE])})"
 
 _CORE_FIRST_CHARACTERS = "".join(sorted({word[0].lower() for word in _WORD_KIND} | {row["phrase"][0].lower() for row in _VAGUE}))
@@ -168,7 +170,7 @@ _NOT_A_COUNT_AFTER = re.compile(
     rf"|[-–](?!{_alternation(_words('hyphen_keep'))})[^\W\d_]",
     re.IGNORECASE,
 )
-_DATE_AFTER = re.compile(rf"(?:{HS}+of)?{HS}+{_MONTH}(?!\w)")
+_DATE_AFTER = re.compile(rf"(?:{HS}+{_alternation(_words('month_joiner'))})?{HS}+{_MONTH}(?!\w)")
 
 _LOWER_BOUND_ONLY = ("more_than", "at_least")
 _UPPER_BOUND_ONLY = ("less_than", "at_most")
@@ -190,11 +192,11 @@ class _Core:
     decimal: bool = False  # written with a decimal point
     year_like: bool = False  # four digits from 1900 to 2100, nothing else
     leading_zero: bool = False  # "010", "007": an id, not a count
-    weak: bool = False  # a lone "one": a count only with a qualifier or in a range
+    weak: bool = False  # a lone word worth 1 ("one"): a count only with a qualifier or in a range
     vague: tuple[int, int] | None = None  # bounds of "thousands" and the like
 
 
-def _core_at(text: str, match: re.Match) -> _Core | None:
+def _core_from(match: re.Match) -> _Core | None:
     if match.group("vague"):
         return _Core(match.start(), match.end(), Fraction(0), vague=_VAGUE_BOUNDS[_normal(match.group("vague"))])
     if match.group("digits"):
@@ -239,14 +241,13 @@ def _word_core(match: re.Match) -> _Core | None:
     if reading is None:
         return None
     count, value, scale = reading
-    words = [word for word, _, _ in tokens[:count]]
     return _Core(
         start=match.start(),
         end=tokens[count - 1][2],
         value=value,
         scale=scale,
         bare=scale == 1,
-        weak=words == ["one"],
+        weak=count == 1 and value == 1,
     )
 
 
@@ -263,14 +264,14 @@ def _read_words(tokens: list[tuple[str, int, int]]) -> tuple[int, Fraction, int]
     previous = None  # kind of the previous token
     best = None
     for index, (word, _, _) in enumerate(tokens):
-        if word == "and":
+        if word in _JOINERS:
             if previous != "scale":
                 break
-            previous = "and"
+            previous = "joiner"
             continue
         kind, value = _WORD_KIND[word]
         if kind in ("small", "tens"):
-            starts_group = previous in (None, "scale", "and") and group % 100 == 0
+            starts_group = previous in (None, "scale", "joiner") and group % 100 == 0
             completes_tens = previous == "tens" and kind == "small" and 1 <= value <= 9
             if not (starts_group or completes_tens):
                 break
@@ -295,7 +296,7 @@ def _read_words(tokens: list[tuple[str, int, int]]) -> tuple[int, Fraction, int]
             group *= value
             scale *= 100
         else:  # thousand, million, ...
-            if previous == "and" or group == 0 or (largest_scale is not None and value >= largest_scale):
+            if previous == "joiner" or group == 0 or (largest_scale is not None and value >= largest_scale):
                 break
             total += group * value
             group = Fraction(0)
@@ -315,7 +316,7 @@ def _next_core(text: str, position: int) -> _Core | None:
         match = _CORE.search(text, position)
         if match is None:
             return None
-        core = _core_at(text, match)
+        core = _core_from(match)
         if core is not None:
             return core
         position = match.start() + len(_WORD_TOKEN.match(text, match.start()).group())
@@ -323,7 +324,7 @@ def _next_core(text: str, position: int) -> _Core | None:
 
 def _core_starting_at(text: str, position: int) -> _Core | None:
     match = _CORE.match(text, position)
-    return _core_at(text, match) if match else None
+    return _core_from(match) if match else None
 
 
 def _is_count_form(core: _Core, percent: bool) -> bool:
@@ -349,7 +350,9 @@ def _to_int(value: Fraction, unit: str) -> int:
     return floor(value)  # part of a person is no person: "2.3456 thousand" is 2345
 
 
-def _make_phrase(text, start, end, low, high, best, qualifier, unit) -> NumberPhrase:
+def _make_phrase(
+    text: str, start: int, end: int, low: int | None, high: int | None, best: int, qualifier: str, unit: str
+) -> NumberPhrase:
     values = [value for value in (low, high, best) if value is not None]
     if any(value > INT64_MAX for value in values):
         return NumberPhrase(start, end, text[start:end], None, None, None, qualifier, unit, TOO_LARGE)
@@ -363,8 +366,11 @@ def _qualifier_before(text: str, floor_at: int, position: int) -> tuple[str, int
     return _QUALIFIER_OF[(_normal(match.group()), "before")], match.start()
 
 
-def _range_phrase(text: str, low_core: _Core, after_low: int, low_percent: bool, floor_at: int):
-    """The range starting with low_core ("10-15,000", "between 11,000 and 12,000"), or None."""
+def _range_phrase(
+    text: str, low_core: _Core, after_low: int, low_percent: bool, floor_at: int
+) -> tuple[NumberPhrase | None, int] | None:
+    """The range starting with low_core ("10-15,000", "between 11,000 and 12,000") and where it
+    ends; its phrase is None when the range is a date, an id or money. None when no range starts here."""
     link = _LINK.match(text, after_low)
     if link is None or low_core.vague:
         return None
@@ -395,7 +401,9 @@ def _range_phrase(text: str, low_core: _Core, after_low: int, low_percent: bool,
     return _make_phrase(text, start, end, low, high, (low + high) // 2, "range", unit), end
 
 
-def _single_phrase(text: str, core: _Core, percent: re.Match | None, floor_at: int):
+def _single_phrase(
+    text: str, core: _Core, percent: re.Match | None, floor_at: int
+) -> tuple[NumberPhrase | None, int]:
     end = percent.end() if percent else core.end
     before = _qualifier_before(text, floor_at, core.start)
     if core.vague:
@@ -424,7 +432,7 @@ def _single_phrase(text: str, core: _Core, percent: re.Match | None, floor_at: i
     return _make_phrase(text, start, end, low, high, value, qualifier, unit), end
 
 
-def _vague_phrase(text: str, core: _Core, before: tuple[str, int] | None):
+def _vague_phrase(text: str, core: _Core, before: tuple[str, int] | None) -> tuple[NumberPhrase, int]:
     low, high = core.vague
     start, qualifier = core.start, "vague"
     if before and before[0] in _LOWER_BOUND_ONLY:
