@@ -20,6 +20,10 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
   days; "the past N months / years" holds whole calendar months, the current one
   counting as the first; "the past N hours" starts on the day N hours before the
   reported date's midnight ("the past 24 hours" = the day before and the day itself).
+- Seasons come from the time_seasons table (dateparser reads none): "in the autumn" is
+  the latest autumn begun by the reported date, "last autumn" the latest one over by
+  then; "the winter of 2024" is December 2024 to February 2025.
+- Not read: "over the weekend", "the first week of January", ordinal weeks and halves.
 - Vague stretches ("in recent weeks", "the past few months", "lately") are not time
   expressions: they give no period, so the figure stands as of the reported date.
 - Future stretches ("next year", "later this month") are not time expressions.
@@ -69,6 +73,8 @@ DAY_WORDS = _lookup("time_words", "phrase", "dateparser_phrase")
 RELATIVE_WORDS = _lookup("time_relative", "phrase", "meaning")
 PART_WORDS = _lookup("time_parts", "word", "part")
 LEAD_WORDS = _lookup("time_leads", "phrase", "kind")
+SEASONS = {row["word"].lower(): (int(row["first_month"]), int(row["last_month"]))
+           for row in load_table("time_seasons") if row["word"]}
 RANGE_WORDS = _lookup("time_range_words", "word", "role")
 STATEMENT_VERBS = [row["word"].lower() for row in load_table("time_statement_verbs") if row["word"]]
 SINCE_OPENERS = [row["word"].lower() for row in load_table("time_since_openers") if row["word"]]
@@ -102,6 +108,8 @@ _CURRENT = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "current")
 _PREVIOUS = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "previous")
 _ROLLING = _alternation(p for p, m in RELATIVE_WORDS.items() if m == "rolling")
 _DAY_WORD = _alternation(DAY_WORDS) + r"(?![\w])"
+# "the fall of Avdiivka" is no season: "of" may follow only with a year
+_SEASON = _alternation(SEASONS) + rf"(?![\w])(?!\s+of\s+(?!{_YEAR}))"
 _LEAD = _alternation(LEAD_WORDS)
 _PART_WORD = re.compile(_alternation(PART_WORDS), re.IGNORECASE)
 _RANGE_OPENER = _alternation(w for w, role in RANGE_WORDS.items() if role == "opener")
@@ -135,6 +143,8 @@ def _core(tag: str) -> str:
         rf"(?P<{t}part>{_PART})?(?:"
         rf"(?P<{t}month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<{t}month_year>{_YEAR}))?"
         rf"|(?P<{t}year>{_YEAR})"
+        rf"|(?:(?P<{t}season_word>{_CURRENT}|{_PREVIOUS}|the)\s+)?(?P<{t}season>{_SEASON})"
+        rf"(?:,?\s+(?:of\s+)?(?P<{t}season_year>{_YEAR}))?"
         rf"|(?P<{t}previous_month_word>{_PREVIOUS})\s+(?P<{t}previous_month>{_MONTH})"
         rf"|(?P<{t}relative>{_CURRENT}|{_PREVIOUS}|the)\s+(?P<{t}relative_unit>{_UNIT})"
         rf"|(?:(?P<{t}weekday_word>{_PREVIOUS}|{_CURRENT})\s+)?(?P<{t}weekday>{_WEEKDAY})"
@@ -252,7 +262,7 @@ def _words(phrase: str) -> str:
 
 
 def _has_year(core: dict[str, str]) -> bool:
-    return any(name in core for name in ("iso", "dm_year", "md_year", "month_year", "year"))
+    return any(name in core for name in ("iso", "dm_year", "md_year", "month_year", "year", "season_year"))
 
 
 def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
@@ -263,7 +273,9 @@ def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
     names a stretch only after a part word ("the start of the year").
     """
     bare_month = "month" in core and "month_year" not in core
-    if (bare_month or "year" in core) and lead is None and "part" not in core:
+    bare_season = ("season" in core and "season_year" not in core
+                   and core.get("season_word", "the").lower() == "the")
+    if (bare_month or bare_season or "year" in core) and lead is None and "part" not in core:
         return False
     if "relative_unit" in core:
         if core["relative"].lower() == "the" and "part" not in core:
@@ -306,6 +318,8 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
         return _resolve_relative(_words(core["relative"]), UNITS[core["relative_unit"].lower()], base, part)
     if "weekday" in core:
         return _resolve_weekday(core["weekday"], core.get("weekday_word"), base)
+    if "season" in core:
+        return _resolve_season(core["season"].lower(), core.get("season_word"), core.get("season_year"), base)
     return None
 
 
@@ -370,6 +384,27 @@ def _resolve_weekday(name: str, word: str | None, base: date) -> Stretch | None:
     # dateparser reads a bare weekday as the latest one strictly before the base
     day = _parse_day(name, base)
     return (day, day) if day else None
+
+
+def _season_days(season: str, start_year: int) -> Stretch:
+    first_month, last_month = SEASONS[season]
+    end_year = start_year + 1 if last_month < first_month else start_year  # winter
+    return date(start_year, first_month, 1), _month_days(date(end_year, last_month, 1))[1]
+
+
+def _resolve_season(season: str, word: str | None, year: str | None, base: date) -> Stretch:
+    """"last autumn", "in the summer", "the winter of 2024" (December 2024 to February 2025).
+
+    dateparser reads no seasons, so their months come from the time_seasons table.
+    """
+    if year:
+        return _season_days(season, int(year))
+    start_year = base.year if date(base.year, SEASONS[season][0], 1) <= base else base.year - 1
+    stretch = _season_days(season, start_year)
+    previous = word is not None and RELATIVE_WORDS.get(_words(word)) == "previous"
+    if previous and stretch[1] >= base:  # "last summer" in July is a year back
+        stretch = _season_days(season, start_year - 1)
+    return stretch
 
 
 # ---------------------------------------------------------------- expressions
