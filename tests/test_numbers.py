@@ -111,6 +111,16 @@ def test_plus_followed_by_a_number_adds_rather_than_bounds():
     assert [(phrase.text, phrase.qualifier) for phrase in found] == [("3,000", "exact"), ("500", "exact")]
 
 
+def test_and_makes_a_range_only_after_between():
+    found = find_number_phrases("It sent 11,000 and 12,000 more, from 3 and 4 units")
+    assert [phrase.text for phrase in found] == ["11,000", "12,000", "3", "4"]
+
+
+def test_low_end_larger_than_high_end_is_not_a_range():
+    found = find_number_phrases("between 12,000 and 11,000 men, 3 or 2 of them")
+    assert [phrase.text for phrase in found] == ["12,000", "11,000", "3", "2"]
+
+
 def test_number_too_large_for_int64_is_an_error_not_an_exception():
     phrase = parse_number_phrase("99,999,999,999,999,999,999")
     assert phrase is not None

@@ -27,9 +27,15 @@ Decisions, where news text is ambiguous:
 - Percent values are rounded half up to whole numbers; person counts are rounded down
   ("2.3456 thousand" is 2345).
 
-Word tables live in transforms/lexicon: number_words.tsv (number words, scale words, and the
-words around a number that mark a date, money, a time or an id), number_qualifiers.tsv and
-vague_quantities.tsv.
+Word tables live in transforms/lexicon:
+- number_words.tsv (word, kind, value): number words (small, tens, scale, group "dozen",
+  article, fraction, joiner "and"), the glued suffix "k", percent words, and the words next to a
+  number that make it something else (month, month_joiner, currency_before, currency_after,
+  time_after, id_before; hyphen_keep lists the "-strong" words that do not).
+- number_qualifiers.tsv (phrase, qualifier, position): position `before` or `after` the number,
+  `range_open` ("from"), `range_open_pair` ("between", which `range_link_pair` "and" needs),
+  `range_link` ("to", dashes, "or").
+- vague_quantities.tsv (phrase, low, high).
 """
 
 from __future__ import annotations
@@ -84,7 +90,9 @@ _SUFFIX_SCALE = {row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS
 _SCALE_WORDS = {
     row["word"].lower(): int(row["value"]) for row in _NUMBER_WORDS if row["kind"] in ("scale", "group")
 }
-_QUALIFIER_OF = {(" ".join(row["phrase"].lower().split()), row["position"]): row["qualifier"] for row in _QUALIFIERS}
+_QUALIFIER_OF = {
+    (" ".join(row["phrase"].lower().split()), row["position"]): row["qualifier"] for row in _QUALIFIERS
+}
 _JOINERS = {word.lower() for word in _words("joiner")}  # "and" in "one hundred and fifty"
 
 
@@ -131,7 +139,9 @@ _JOINER = _alternation(list(_JOINERS))
 _WORD_NUMBER = rf"(?P<words>{_NUMBER_WORD}(?:(?:{HS}+{_JOINER})?{HS}+{_NUMBER_WORD}|-{_NUMBER_WORD})*)"
 _VAGUE_AMOUNT = rf"(?P<vague>{_alternation([row['phrase'] for row in _VAGUE])})"
 
-_CORE_FIRST_CHARACTERS = "".join(sorted({word[0].lower() for word in _WORD_KIND} | {row["phrase"][0].lower() for row in _VAGUE}))
+_CORE_FIRST_CHARACTERS = "".join(
+    sorted({word[0].lower() for word in _WORD_KIND} | {row["phrase"][0].lower() for row in _VAGUE})
+)
 # A number starts a word, and its first character is a digit or starts a table word: checking
 # that first keeps the scan fast. A vague amount is tried before a word number so that
 # "a few hundred" is not read as "a hundred".
@@ -143,11 +153,11 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 _PERCENT = re.compile(rf"{HS}*{_alternation(_words('percent'))}", re.IGNORECASE)
 _BEFORE = re.compile(rf"{_alternation(_qualifier_phrases('before'))}{HS}+\Z", re.IGNORECASE)
 _AFTER = re.compile(rf"(?:{HS}*|-){_alternation(_qualifier_phrases('after'))}", re.IGNORECASE)
-_OPEN = re.compile(rf"{_alternation(_qualifier_phrases('range_open'))}{HS}+\Z", re.IGNORECASE)
-_LINK = re.compile(
-    rf"{HS}*{_alternation(_qualifier_phrases('range_link') + _qualifier_phrases('range_link_after_between'))}{HS}*",
-    re.IGNORECASE,
-)
+# "between" opens a range that "and" may close; "from" and no opener take "to", a dash or "or".
+_OPEN_WORDS = _qualifier_phrases("range_open") + _qualifier_phrases("range_open_pair")
+_LINK_WORDS = _qualifier_phrases("range_link") + _qualifier_phrases("range_link_pair")
+_OPEN = re.compile(rf"{_alternation(_OPEN_WORDS)}{HS}+\Z", re.IGNORECASE)
+_LINK = re.compile(rf"{HS}*{_alternation(_LINK_WORDS)}{HS}*", re.IGNORECASE)
 _DIGIT_NEXT = re.compile(rf"{HS}*\d")
 
 _MONTH = _alternation(_words("month"))
@@ -379,7 +389,8 @@ def _range_phrase(
         return None
     opener = _OPEN.search(text, max(floor_at, low_core.start - _LOOKBACK), low_core.start)
     link_word = _normal(link.group())
-    if (link_word, "range_link_after_between") in _QUALIFIER_OF and (opener is None or _normal(opener.group()) != "between"):
+    opened_for_pair = opener is not None and (_normal(opener.group()), "range_open_pair") in _QUALIFIER_OF
+    if (link_word, "range_link_pair") in _QUALIFIER_OF and not opened_for_pair:
         return None
     high_percent = _PERCENT.match(text, high_core.end)
     if low_percent and not high_percent:
