@@ -372,3 +372,42 @@ def test_summary_reports_rows_per_mart_and_time(tmp_path):
     assert summary["seconds"] >= 0
     assert Path(summary["warehouse"]) == (tmp_path / "warehouse.duckdb").resolve()
     assert os.path.isabs(summary["warehouse"])
+
+
+# ---- the data dictionary ----
+
+def test_committed_data_dictionary_matches_the_code():
+    from warehouse.data_dictionary import render_data_dictionary
+
+    committed = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+    assert committed.read_text(encoding="utf-8") == render_data_dictionary(), (
+        "docs/data-dictionary.md is stale: run python -m warehouse.data_dictionary > docs/data-dictionary.md")
+
+
+def test_every_lake_and_mart_column_has_a_description():
+    from warehouse.data_dictionary import mart_columns, parse_model_header
+    from warehouse.runner import MODELS_DIR, RAW_TABLES
+
+    undescribed = [
+        f"{table}.{name}" for table, schema in RAW_TABLES.items()
+        for name in schema.names
+        if name not in parse_model_header(MODELS_DIR / "staging" / f"stg_{table}.sql").columns
+    ] + [
+        f"{mart}.{name}" for mart, columns in mart_columns().items()
+        for name, _ in columns
+        if name not in parse_model_header(MODELS_DIR / "marts" / f"{mart}.sql").columns
+    ]
+    assert undescribed == []
+
+
+def test_model_header_splits_column_lines_from_prose(tmp_path):
+    from warehouse.data_dictionary import parse_model_header
+
+    model = tmp_path / "model.sql"
+    model.write_text("-- What the model is.\n-- Why: it matters.\n-- value_low: the lower bound\n"
+                     "\nselect 1 as value_low\n-- not_header: ignored\n")
+
+    header = parse_model_header(model)
+
+    assert header.columns == {"value_low": "the lower bound"}
+    assert header.description == "What the model is. Why: it matters."
