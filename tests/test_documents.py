@@ -314,3 +314,17 @@ def test_malformed_sidecar_is_ignored_with_a_warning(sidecar):
     document = only(parse_file(f"{HEADLINE}\n\n{BODY}".encode(), "a.txt", sidecar))
     assert document.error is None and document.title == HEADLINE and BODY in document.text
     assert document.warnings and document.warnings[0].startswith("malformed sidecar ignored")
+
+
+def test_markdown_dateline_in_emphasis_gives_date_and_the_outlet_beside_it():
+    markdown = f"# {HEADLINE}\n\n*Published: 20 Jan. 2025, 09:00 | Peninsula Ledger*\n\n{BODY}\n"
+    document = only(parse_file(markdown.encode(), "a.md"))
+    assert document.published_date == date(2025, 1, 20)
+    assert document.outlet == "Peninsula Ledger"
+    assert "*" not in document.text
+
+
+def test_unknown_masthead_under_the_headline_is_the_outlet():
+    text = f"{HEADLINE}\nSeoul Evening Ledger\nPublished: 30 Apr. 2025, 09:00\n\n{BODY}\n"
+    assert find_outlet(text) == "Seoul Evening Ledger"
+    assert find_outlet(f"{HEADLINE}\nSeoul Evening Ledger\n\n{BODY}\n") is None  # no dateline below: not sure

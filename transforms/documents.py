@@ -133,7 +133,7 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None, list[Span]]:
     """Plain text of a markdown article, its `# Heading` title, and caption/headline spans.
 
     Link and image markup keep their text (an image keeps its alt text); an image line and
-    an italic line right after it are captions; heading marks and blockquote marks go.
+    an italic line right after it are captions; heading, emphasis and blockquote marks go.
     """
     out: list[str] = []
     known: list[Span] = []
@@ -147,7 +147,7 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None, list[Span]]:
             line = ""
         heading = _MD_HEADING.match(line)
         image = _MD_IMAGE_LINE.match(line)
-        italic = _MD_ITALIC_LINE.match(line) if after_image else None
+        italic = _MD_ITALIC_LINE.match(line)
         if heading:
             line = heading.group(2)
             if not seen_content and len(heading.group(1)) == 1:
@@ -155,7 +155,7 @@ def markdown_to_text(markdown: str) -> tuple[str, str | None, list[Span]]:
         elif image:
             line, section = image.group(1), CAPTION
         elif italic:
-            line, section = italic.group(2), CAPTION
+            line, section = italic.group(2), (CAPTION if after_image else None)
         line = _md_inline(_MD_QUOTE.sub("", line))
         if line.strip():
             seen_content = True

@@ -65,7 +65,8 @@ def _date_labels() -> tuple[tuple[str, int], ...]:
 @lru_cache(maxsize=1)
 def _labelled_line() -> re.Pattern:
     labels = "|".join(re.escape(label).replace(r"\ ", r"\s+") for label, _ in _date_labels())
-    return re.compile(r"^[ \t]*(" + labels + r")\b[ \t]*(?:at|on)?[ \t]*:?", re.IGNORECASE | re.MULTILINE)
+    # a dateline may sit inside markdown emphasis or brackets: "*Published: 20 Jan. 2025*"
+    return re.compile(r"^[ \t*_>(\[]*(" + labels + r")\b[ \t]*(?:at|on)?[ \t]*:?", re.IGNORECASE | re.MULTILINE)
 
 
 def _plausible(day: date | None) -> date | None:
@@ -196,7 +197,7 @@ def find_outlet(text: str) -> str | None:
         outlet = outlet_named_by(line)
         if outlet:
             return outlet
-    masthead = _masthead(top)
+    masthead = _masthead(top) or _outlet_beside_dateline(top)
     if masthead:
         return masthead
     for line in reversed(_bottom_lines(text, _CREDIT_LINES)):
@@ -204,6 +205,28 @@ def find_outlet(text: str) -> str | None:
         if outlet:
             return outlet
     return None
+
+
+_DATELINE_PARTS = re.compile(r"\s+[|·•]\s+")
+
+
+def _outlet_beside_dateline(top: list[str]) -> str | None:
+    """The name sharing a dateline's line: "Published: 20 Jan. 2025 | The Peninsula Post"."""
+    for line in top:
+        if not _labelled_line().match(line):
+            continue
+        for part in _DATELINE_PARTS.split(line.strip(" *_"))[1:]:
+            if _is_name(part.strip()):
+                return outlet_named_by(part) or part.strip()
+    return None
+
+
+def _is_name(text: str) -> bool:
+    """A short capitalised name: no digits, no final punctuation, every main word capitalised."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or any(char.isdigit() for char in text) or text.endswith((".", ",", ":", "?", "!")):
+        return False
+    return all(word[0].isupper() for word in words if word.lower() not in ("of", "the", "and", "&"))
 
 
 _BREADCRUMB = re.compile(r"^\s*home\s*[>»/|]", re.IGNORECASE)
@@ -215,10 +238,7 @@ def _masthead(top: list[str]) -> str | None:
     if len(top) < 3:
         return None
     name, following = top[1].strip(), top[2].strip()
-    words = name.split()
-    if not 1 <= len(words) <= 5 or any(char.isdigit() for char in name) or name.endswith((".", ",", ":", "?", "!")):
-        return None
-    if not all(word[0].isupper() for word in words if word.lower() not in ("of", "the", "and", "&")):
+    if not _is_name(name):
         return None
     dated = _labelled_line().match(following) or _is_bare_dateline(following) or _BREADCRUMB.match(following)
     return name if dated else None
