@@ -16,7 +16,10 @@ LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources
 SOURCE_REACH = 60
 CLAUSE_BREAK = re.compile(r"[;:()\u2014]|,\s+(?:which|who|while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
 # A messenger relays another source's figure: "a lawmaker citing HUR" is HUR's claim.
-RELAY_CUES = {"citing", "quoting", "briefed by", "relaying", "according to"}
+RELAY_CUES = {"citing", "quoting", "briefed by", "briefing by", "relaying", "according to"}
+CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
+# "said the NIS." / "said Ukraine's military intelligence, adding...": an inverted source ends its clause.
+INVERTED_END = re.compile(r"^\s*(?:[,.;:!?]|$|\(|on\b|in\b|last\b|this\b|earlier\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ def cue_matcher() -> PhraseMatcher:
     return PhraseMatcher([(r["cue"], r["source"], False) for r in load_table("attribution_cues")])
 
 
+ANAPHOR_AFTER = re.compile(r"^\s+(?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate)\b", re.IGNORECASE)
+
+
 @cache
 def anaphor_pattern() -> re.Pattern:
     words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
@@ -59,6 +65,8 @@ def find_attributions(sentence: str) -> list[Attribution]:
 
 
 def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
+    if ANAPHOR_AFTER.match(sentence[cue.end:]):
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
     chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
     if not chosen:
         return None
@@ -71,7 +79,7 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     if before:
         return Attribution(cue.start, cue.end, before[0].start, cue.end, codes(before), False)
     after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
-    if after:
+    if after and INVERTED_END.match(sentence[after[-1].end:]):
         return Attribution(cue.start, cue.end, cue.start, after[-1].end, codes(after), False)
     if anaphor_pattern().search(sentence[max(0, cue.start - 60):cue.start].rstrip()):
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
@@ -79,29 +87,52 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
 
 
 def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bool, reach: int = SOURCE_REACH) -> list[Match]:
-    """The names that form one list of sources next to a cue, nearest first when looking back.
+    """The names that form one list of sources next to a cue ("South Korean, Ukrainian and Western sources").
 
     Looking back, the subject of "said" stands right before it: a comma in between is allowed
-    only around an apposition ("Lee, citing the NIS, said"), never across a clause.
+    only around an apposition ("Lee, citing the NIS, said"), never across a clause. A comma
+    joins two names only in a list that "and" or "or" closes.
     """
     chosen: list[Match] = []
+    gaps: list[str] = []
     edge = anchor
     for name in candidates:
         gap = sentence[edge:name.start] if forward else sentence[name.end:edge]
         if not chosen:
             if len(gap) > reach or CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
                 break
-            if not forward and "," in gap and gap.strip(" ,"):
+            if "," in gap and (forward or gap.strip(" ,")):
                 break
         elif not LIST_GAP.match(gap):
             break
         chosen.append(name)
+        gaps.append(gap)
         edge = name.end if forward else name.start
-    return sorted(chosen, key=lambda n: n.start)
+    return sorted(close_list(chosen, gaps, forward), key=lambda n: n.start)
+
+
+def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Match]:
+    """Cut a run of names at the last "and"/"or" looking forward, or the first one looking back."""
+    if not chosen:
+        return []
+    joins = [i for i, gap in enumerate(gaps) if i and CONJUNCTION.search(gap)]
+    adjacent = [i for i, gap in enumerate(gaps) if i and not gap.strip()]
+    if forward:
+        last = max(joins + adjacent, default=0)
+        return chosen[:last + 1]
+    kept = [chosen[0]]
+    for i in range(1, len(chosen)):
+        if i in adjacent or (joins and i >= joins[0]):
+            kept.append(chosen[i])
+        else:
+            break
+    return kept
 
 
 def codes(names: list[Match]) -> tuple[str, ...]:
-    return tuple(sorted({n.value for n in names if n.value}))
+    """Canonical codes; a country drops out beside one of its own agencies ("Seoul spy agency": KR-NIS)."""
+    found = {n.value for n in names if n.value}
+    return tuple(sorted(c for c in found if not any(o.startswith(c + "-") for o in found)))
 
 
 def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribution]:

@@ -23,15 +23,13 @@ from transforms.sentences import split_sentences
 BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 WORD = re.compile(r"[\w'\u2019]+")
 # The noun a number counts stands within this many characters after it ("14,000 North Korean soldiers").
-NOUN_REACH = 40
-# Words that may stand between a number and the noun it counts.
-NOUN_MODIFIERS = re.compile(
-    r"^(?:[\s,-]|of|the|more|additional|extra|fresh|new|elite|special|regular|active|combat|military|korean|north|"
-    r"russian|ukrainian|nk|dprk|kpa|'s|\u2019s|troops|soldiers|strong|or so|in all|total|men|and|women|other|enemy|own)*$",
-    re.IGNORECASE)
-MODIFIER_RUN = re.compile(
-    r"(?:[\s-]+|(?:more|additional|extra|fresh|new|elite|special|regular|active|combat|military|korean|north|"
-    r"russian|ukrainian|nk|dprk|kpa|strong)\b)*", re.IGNORECASE)
+NOUN_REACH = 60
+# How many words may stand between a number and its noun ("1,500 special operations troops").
+NOUN_WORDS = 4
+# Words that may stand between a number and the noun it counts ("3,000 more North Korean troops").
+NOUN_MODIFIER_WORDS = frozenset(
+    "more additional extra fresh new elite special regular active combat military korean north russian ukrainian "
+    "nk dprk kpa strong other enemy own young trained armed well".split())
 MAX_CUE_COST = 14.0
 SPECULATION_REACH = 30
 SPEECH_GAP = re.compile(r"^\s*(?:[\w'\u2019]+\s+){0,3}$")
@@ -162,18 +160,26 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
 
 
 def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
-    """What the number counts: a person noun ("14,000 North Korean soldiers"), something else
-    ("two countries", "5 comments": value "other"), or None when no noun follows ("6,000 were killed")."""
+    """What the number counts: a person noun ("14,000 North Korean soldiers", "dozens of troops"),
+    something else ("two countries", "millions of shells": value "other"), or None when no noun
+    follows ("6,000 were killed", "11,000 went", "4,700.")."""
     tail = sentence[phrase.end:phrase.end + NOUN_REACH]
-    for noun in noun_matcher().find(tail):
-        if NOUN_MODIFIERS.match(tail[:noun.start]):
-            return noun
-        break
-    lead = MODIFIER_RUN.match(tail)
-    word = WORD.match(tail, lead.end()) if lead else None
-    if word is None or word.group(0).lower() in number_followers():
+    clause = re.split(r"[,;:.()!?]", tail, maxsplit=1)[0]
+    nouns = {noun.start: noun for noun in noun_matcher().find(clause)}
+    unknown = None
+    for word in list(WORD.finditer(clause))[:NOUN_WORDS]:
+        noun = nouns.get(word.start())
+        if noun is not None:
+            return Match(phrase.end + noun.start, phrase.end + noun.end, noun.text, noun.value)
+        lowered = word.group(0).lower()
+        if lowered == "of" or lowered in NOUN_MODIFIER_WORDS:
+            continue
+        if lowered in number_followers() or lowered.endswith("ed") or word.group(0)[0].isupper():
+            break  # a verb or a name: the number stands alone
+        unknown = unknown or word
+    if unknown is None:
         return None
-    return Match(phrase.end + word.start(), phrase.end + word.end(), word.group(0), "other")
+    return Match(phrase.end + unknown.start(), phrase.end + unknown.end(), unknown.group(0), "other")
 
 
 def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
@@ -219,7 +225,7 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attr
                    context: Context) -> str | None:
     words = [w for w in subject_matcher().find(sentence)
              if not any(a.start <= w.start < a.end and a.claimants for a in attributions)]
-    noun_end = phrase.end + noun.end if noun is not None else phrase.end
+    noun_end = noun.end if noun is not None else phrase.end
     inside = [w for w in words if phrase.end <= w.start < noun_end]
     if inside:
         return inside[0].value

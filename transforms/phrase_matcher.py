@@ -32,7 +32,9 @@ class PhraseMatcher:
             return None
         ordered = sorted(set(phrases), key=len, reverse=True)
         body = "|".join(flexible(p) for p in ordered)
-        return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", flags)
+        # A lookahead finds the longest phrase at every position, overlapping ones included,
+        # so that "killed or wounded" is seen beside "were killed".
+        return re.compile(rf"(?<![\w-])(?=((?:{body})(?![\w])))", flags)
 
     def find(self, text: str) -> list[Match]:
         found: list[Match] = []
@@ -40,8 +42,8 @@ class PhraseMatcher:
             if pattern is None:
                 continue
             for m in pattern.finditer(text):
-                value = self.values.get((canonical(m.group(0), is_exact), is_exact), "")
-                found.append(Match(m.start(), m.end(), m.group(0), value))
+                value = self.values.get((canonical(m.group(1), is_exact), is_exact), "")
+                found.append(Match(m.start(1), m.end(1), m.group(1), value))
         return remove_overlaps(found)
 
 
