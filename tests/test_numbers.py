@@ -139,6 +139,12 @@ def test_overflowing_range_and_digit_run_are_errors():
     assert [phrase.error for phrase in found] == [TOO_LARGE, TOO_LARGE]
 
 
+def test_thousands_of_digits_are_an_error_not_an_exception():
+    found = find_number_phrases("about " + "9" * 5000 + " men and 0." + "5" * 5000 + "% of them")
+    assert [phrase.error for phrase in found] == [TOO_LARGE, None]
+    assert found[1].best == 1
+
+
 def test_qualifier_and_one_word_alone_are_not_phrases():
     assert parse_number_phrase("more than") is None
     assert parse_number_phrase("") is None

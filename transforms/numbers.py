@@ -185,6 +185,7 @@ _DATE_AFTER = re.compile(rf"(?:{HS}+{_alternation(_words('month_joiner'))})?{HS}
 _LOWER_BOUND_ONLY = ("more_than", "at_least")
 _UPPER_BOUND_ONLY = ("less_than", "at_most")
 _LOOKBACK = 80  # characters before a number searched for its qualifier
+_MAX_DIGITS_READ = 40  # any number with more digits than this is far past int64
 
 
 # ---------------------------------------------------------------- reading one number
@@ -217,13 +218,13 @@ def _core_from(match: re.Match) -> _Core | None:
 def _digit_core(match: re.Match) -> _Core:
     written = match.group("digits")
     if match.group("comma"):
-        value, scale = Fraction(written.replace(",", "")), 1000 ** written.count(",")
+        value, scale = _decimal(written.replace(",", "")), 1000 ** written.count(",")
     elif match.group("spaced"):
-        value, scale = Fraction(re.sub(r"\D", "", written)), 1000 ** len(re.findall(GROUP_SPACE, written))
+        value, scale = _decimal(re.sub(r"\D", "", written)), 1000 ** len(re.findall(GROUP_SPACE, written))
     elif match.group("dotted"):
-        value, scale = Fraction(written.replace(".", "")), 1000 ** written.count(".")
+        value, scale = _decimal(written.replace(".", "")), 1000 ** written.count(".")
     else:
-        value, scale = Fraction(written), 1
+        value, scale = _decimal(written), 1
     suffix, scale_words = match.group("suffix"), match.group("scales").lower().split()
     multiplier = _SUFFIX_SCALE[suffix.lower()] if suffix else 1
     for word in scale_words:
@@ -240,6 +241,15 @@ def _digit_core(match: re.Match) -> _Core:
         year_like=written.isdigit() and multiplier == 1 and len(written) == 4 and 1900 <= int(written) <= 2100,
         leading_zero=len(written) > 1 and written[0] == "0" and written[1].isdigit(),
     )
+
+
+def _decimal(digits: str) -> Fraction:
+    """The value of "1234" or "1.5". Digits past what int64 can hold are not read (Python refuses
+    to convert very long digit strings); such a number only has to stay too large."""
+    whole, _, fraction = digits.partition(".")
+    if len(whole) > _MAX_DIGITS_READ:
+        return Fraction(10**_MAX_DIGITS_READ)
+    return Fraction(f"{whole}.{fraction[:_MAX_DIGITS_READ]}" if fraction else whole)
 
 
 def _word_core(match: re.Match) -> _Core | None:
