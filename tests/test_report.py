@@ -100,6 +100,16 @@ def test_an_empty_lake_still_gets_a_report(tmp_path):
     assert "No estimates yet" in page
 
 
+def test_undated_figures_are_counted_where_they_cannot_be_charted(tmp_path):
+    lake = write_lake(tmp_path / "lake", [document("d1", published=None)],
+                      [claim("c1", "d1", 6000, None, "more_than", claimants=("KR",), reported=None)])
+
+    page = write_report(lake, tmp_path / "report.html").read_text(encoding="utf-8")
+
+    assert "1 estimate from undated articles" in page
+    assert "more than 6,000" in page  # still in the latest estimates table
+
+
 @pytest.mark.parametrize("low, high, qualifier, unit, expected", [
     (11000, 11000, "exact", "persons", "11,000"),
     (6000, None, "more_than", "persons", "more than 6,000"),

@@ -411,3 +411,23 @@ def test_model_header_splits_column_lines_from_prose(tmp_path):
 
     assert header.columns == {"value_low": "the lower bound"}
     assert header.description == "What the model is. Why: it matters."
+
+
+def test_tables_that_are_symlinks_to_version_folders_are_followed(tmp_path):
+    # the flow publishes LAKE/<table> as a symlink to an immutable version folder
+    lake = tmp_path / "lake"
+    staging = tmp_path / "version-1"
+    write_lake(staging, [document("d1")], [claim("c1", "d1", 11000, 11000)])
+    lake.mkdir()
+    for table in ("documents", "claims", "runs"):
+        (lake / table).symlink_to(staging / table, target_is_directory=True)
+
+    summary = build_warehouse(lake)
+
+    assert summary["marts"]["estimates"] == 1
+    newer = tmp_path / "version-2"
+    write_table(newer, "claims", [claim("c1", "d1", 11000, 11000), claim("c2", "d1", 9000, 9000)])
+    (lake / "claims").unlink()
+    (lake / "claims").symlink_to(newer / "claims", target_is_directory=True)
+    with open_warehouse(lake) as con:
+        assert con.execute("select count(*) from claims").fetchall() == [(2,)]

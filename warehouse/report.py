@@ -107,6 +107,7 @@ class ReportData:
     disagreement_total: int
     evidence: list[dict]
     counts: dict
+    undated_estimates: int
 
 
 def load_report_data(lake: Path) -> ReportData:
@@ -133,6 +134,10 @@ def load_report_data(lake: Path) -> ReportData:
             {disagreements_sql}
             order by subject = '{CHART_SUBJECT}' desc, month desc, gap desc, lower_estimate_id, higher_estimate_id
             limit {DISAGREEMENTS_SHOWN}""")
+        undated_estimates = con.execute(f"""
+            select count(*) from {read_mart(lake, 'estimates')}
+            where subject = '{CHART_SUBJECT}' and unit = '{CHART_UNIT}' and last_reported_date is null
+            """).fetchall()[0][0]
         cited = sorted({row["claim_id"] for row in points}
                        | {row["example_claim_id"] for row in latest}
                        | {row[side] for row in disagreements
@@ -151,7 +156,8 @@ def load_report_data(lake: Path) -> ReportData:
                    (select count(*) from {read_table(lake, 'claims')}) as claims,
                    (select count(*) from {read_mart(lake, 'runs')}) as runs,
                    (select max(finished_at) from {read_mart(lake, 'runs')}) as last_run""").to_arrow_table().to_pylist()[0]
-    return ReportData(points, bands, latest, disagreements, disagreement_total, evidence, counts)
+    return ReportData(points, bands, latest, disagreements, disagreement_total, evidence, counts,
+                      undated_estimates)
 
 
 # ---- the chart ----
@@ -197,7 +203,9 @@ def chart_scale(points: list[dict], bands: list[dict]) -> Scale:
     days += [next_month(b["month"]) - dt.timedelta(days=1) for b in bands]
     highest = max([p["value"] for p in points] + [b["highest_best"] for b in bands] + [1])
     step = nice_step(highest)
-    return Scale(min(days), max(days), step * math.ceil(highest * 1.05 / step))
+    # a little room on both sides, so points on the first or last day are not cut by the edge
+    padding = dt.timedelta(days=max(5, (max(days) - min(days)).days // 40))
+    return Scale(min(days) - padding, max(days) + padding, step * math.ceil(highest * 1.05 / step))
 
 
 def svg_axes(scale: Scale) -> list[str]:
@@ -214,7 +222,9 @@ def svg_axes(scale: Scale) -> list[str]:
     months = month_starts(scale.first, scale.last)
     every = max(1, math.ceil(len(months) / 8))
     for month in months[::every]:
-        x = scale.x(max(month, scale.first))
+        if month < scale.first:
+            continue
+        x = scale.x(month)
         parts.append(f'<text class="tick" x="{x:.1f}" y="{CHART_HEIGHT - 12}" text-anchor="middle">'
                      f'{month:%b %Y}</text>')
     base = scale.y(0)
@@ -281,9 +291,11 @@ def render_charts(data: ReportData) -> str:
         if not points and not bands:
             continue
         sections.append(f"<h3>{esc(METRIC_TITLES[metric])}</h3>" + render_chart(metric, points, bands, colours))
+    undated = (f"<p class=\"summary\">{plural(data.undated_estimates, 'estimate')} from undated articles "
+               "cannot be placed in time; they are in the tables below.</p>" if data.undated_estimates else "")
     if not sections:
-        return "<p>No dated figures about North Korean personnel yet.</p>"
-    return "".join(sections)
+        return "<p>No dated figures about North Korean personnel yet.</p>" + undated
+    return "".join(sections) + undated
 
 
 # ---- the tables ----
