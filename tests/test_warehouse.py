@@ -431,3 +431,15 @@ def test_tables_that_are_symlinks_to_version_folders_are_followed(tmp_path):
     (lake / "claims").symlink_to(newer / "claims", target_is_directory=True)
     with open_warehouse(lake) as con:
         assert con.execute("select count(*) from claims").fetchall() == [(2,)]
+
+
+def test_a_test_failure_is_one_line_even_when_the_row_holds_newlines(tmp_path):
+    write_lake(tmp_path, [document("d1")], [
+        claim("c1\nsecond line " + "x" * 500, "d1", 12000, 9000, "range", best=10000),
+    ])
+
+    with pytest.raises(WarehouseTestError) as failure:
+        build_warehouse(tmp_path)
+
+    message = str(failure.value)
+    assert "\n" not in message and len(message) < 500

@@ -39,6 +39,7 @@ ACCEPTED_VALUES = {
     "accepted_units": tables.UNITS,
 }
 WAREHOUSE_FILE = "warehouse.duckdb"
+SAMPLE_CHARS = 300  # of a violating row quoted in a test failure, which stays on one line
 # Raw tables that keep their own view in warehouse.duckdb; `runs` is served by the runs mart,
 # which holds every raw column plus the duration.
 RAW_VIEWS = ("documents", "claims")
@@ -172,7 +173,9 @@ def run_tests(con: duckdb.DuckDBPyConnection, tests: list[Path]) -> None:
         if violations:
             cursor = con.execute(f"select * from ({sql}) limit 1")
             names = [column[0] for column in cursor.description]
-            sample = dict(zip(names, cursor.fetchall()[0]))
+            sample = " ".join(repr(dict(zip(names, cursor.fetchall()[0]))).split())
+            if len(sample) > SAMPLE_CHARS:
+                sample = sample[:SAMPLE_CHARS] + "..."
             raise WarehouseTestError(
                 f"warehouse test {test.stem} failed: {violations} violating row(s), e.g. {sample}")
 
@@ -237,6 +240,8 @@ def build_warehouse(lake: Path, mart_sections=DEFAULT_MART_SECTIONS) -> dict:
     test finds violating rows. Returns rows per mart and seconds taken.
     """
     started = time.perf_counter()
+    if isinstance(mart_sections, str):
+        mart_sections = (mart_sections,)
     lake = Path(lake)
     lake.mkdir(parents=True, exist_ok=True)
     models = discover_models()
