@@ -14,9 +14,13 @@ from transforms.phrase_matcher import Match, PhraseMatcher
 LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?)*$", re.IGNORECASE)
 # How far a cue may stand from its source, in characters of words that do not end a clause.
 SOURCE_REACH = 60
-CLAUSE_BREAK = re.compile(r"[;:()\u2014]|,\s+(?:which|who|while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(r"[;:\u2014]|,\s+(?:while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
 # A messenger relays another source's figure: "a lawmaker citing HUR" is HUR's claim.
 RELAY_CUES = {"citing", "quoting", "briefed by", "briefing by", "relaying", "according to"}
+# "HUR, which said ...": a relative clause whose subject is the source.
+RELATIVE_SOURCE = re.compile(r"^,\s*(?:which|who)\s+(?:has\s+|have\s+|had\s+)?$", re.IGNORECASE)
+# ", speaking on condition of anonymity, " between a source and its "said".
+APPOSITION = re.compile(r",[^,]{1,70},\s*$")
 CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 # "said the NIS." / "said Ukraine's military intelligence, adding...": an inverted source ends its clause.
 INVERTED_END = re.compile(r"^\s*(?:[,.;:!?]|$|\(|on\b|in\b|last\b|this\b|earlier\b)", re.IGNORECASE)
@@ -54,7 +58,7 @@ def anaphor_pattern() -> re.Pattern:
 def find_attributions(sentence: str) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
     names = claimant_matcher().find(sentence)
-    attributions = []
+    attributions = headline_attribution(sentence, names)
     for cue in cue_matcher().find(sentence):
         if any(n.start <= cue.start < n.end for n in names):
             continue  # "estimates" inside "Western estimates" is part of a name
@@ -73,16 +77,39 @@ def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution 
     return Attribution(cue.start, cue.end, cue.start, chosen[-1].end, codes(chosen), False)
 
 
+def headline_attribution(sentence: str, names: list[Match]) -> list[Attribution]:
+    """Headline style: "Blinken: 8,000 troops in Kursk", "N. Korea sends 1,500 to Russia: NIS"."""
+    colon = sentence.find(":")
+    if colon < 0:
+        return []
+    lead = [n for n in names if n.end <= colon]
+    if lead and not sentence[:lead[0].start].strip() and not sentence[lead[-1].end:colon].strip():
+        return [Attribution(lead[0].start, colon, lead[0].start, colon, codes(lead), False)]
+    trail = [n for n in names if n.start > colon]
+    if trail and not sentence[colon + 1:trail[0].start].strip() and not sentence[trail[-1].end:].strip(" .()"):
+        return [Attribution(colon, colon + 1, colon, len(sentence), codes(trail), False)]
+    return []
+
+
 def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
-    """"X said" (source before the cue); else "said X" (inverted); else "it said" (anaphora)."""
-    before = source_list([n for n in names if n.end <= cue.start][::-1], sentence, cue.start, forward=False)
-    if before:
-        return Attribution(cue.start, cue.end, before[0].start, cue.end, codes(before), False)
+    """"X said" (source before the cue), also past an apposition ("X, citing Y, said"); else
+    "said X" (inverted); else "it said" (anaphora); else "Kim does Y, says ..." (the sentence's subject)."""
+    edge = cue.start
+    apposition = APPOSITION.search(sentence, 0, cue.start)
+    for anchor in (cue.start, apposition.start() if apposition else None):
+        if anchor is None:
+            continue
+        before = source_list([n for n in names if n.end <= anchor][::-1], sentence, anchor, forward=False)
+        if before:
+            return Attribution(cue.start, cue.end, before[0].start, cue.end, codes(before), False)
+        edge = anchor
     after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
     if after and INVERTED_END.match(sentence[after[-1].end:]):
         return Attribution(cue.start, cue.end, cue.start, after[-1].end, codes(after), False)
-    if anaphor_pattern().search(sentence[max(0, cue.start - 60):cue.start].rstrip()):
+    if anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,")):
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
+    if re.search(r",\s*$", sentence[:cue.start]) and names and not sentence[:names[0].start].strip():
+        return Attribution(cue.start, cue.end, names[0].start, cue.end, codes([names[0]]), False)
     return None
 
 
@@ -101,7 +128,7 @@ def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bo
         if not chosen:
             if len(gap) > reach or CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
                 break
-            if "," in gap and (forward or gap.strip(" ,")):
+            if "," in gap and (forward or gap.strip(" ,")) and not RELATIVE_SOURCE.match(gap):
                 break
         elif not LIST_GAP.match(gap):
             break

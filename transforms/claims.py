@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from transforms.attributions import Attribution, find_attributions
+from transforms.attributions import Attribution, cue_matcher, find_attributions
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import figure_period, find_time_expressions
@@ -25,14 +25,19 @@ WORD = re.compile(r"[\w'\u2019]+")
 # The noun a number counts stands within this many characters after it ("14,000 North Korean soldiers").
 NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
-NOUN_WORDS = 4
+NOUN_WORDS = 5
 # Words that may stand between a number and the noun it counts ("3,000 more North Korean troops").
 NOUN_MODIFIER_WORDS = frozenset(
     "more additional extra fresh new elite special regular active combat military korean north russian ukrainian "
     "nk dprk kpa strong other enemy own young trained armed well".split())
 MAX_CUE_COST = 14.0
 SPECULATION_REACH = 30
-SPEECH_GAP = re.compile(r"^\s*(?:[\w'\u2019]+\s+){0,3}$")
+# "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
+# Words after a statement cue and before its time words: "said on Monday", "estimate of 8,000 on Oct. 31".
+STATEMENT_GAP = re.compile(r"^[^,;.]{0,30}$")
+# "the toll is 300" counts people; "one of the men is 20" is an age.
+COUNT_SUBJECTS = frozenset("toll number figure total count tally estimate estimates casualties losses dead".split())
 
 
 @dataclass
@@ -98,7 +103,8 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     found = []
     if phrases:
         metric_cues = metric_matcher().find(sentence)
-        times = find_time_expressions(sentence, published)
+        dateline = DATELINE.match(sentence)
+        times = [t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end()]
         for phrase in phrases:
             claim = judge_phrase(sentence, phrase, metric_cues, attributions, times, published, context)
             if claim is None:
@@ -117,7 +123,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     noun = counted_noun(sentence, phrase)
     if noun is not None and noun.value != "person":
         return None
-    if counts_whole_army(sentence, phrase):
+    if counts_whole_army(sentence, phrase) or (noun is None and is_age_or_state(sentence, phrase)):
         return None
     cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
     if cue is None:
@@ -137,7 +143,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
     expression = nearest(times, phrase)
-    stated = expression is not None and is_statement_time(sentence, expression, attributions)
+    stated = expression is not None and is_statement_time(sentence, expression)
     period_start, period_end = figure_period(expression, stated, published)
     context.metric, context.subject = metric, subject
     return {
@@ -186,9 +192,19 @@ def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
     """"an army of 1.2 million", "its 1.2 million-strong military": the size of a force, not a deployment."""
     before = sentence[max(0, phrase.start - 25):phrase.start].lower()
     after = sentence[phrase.end:phrase.end + 30].lower()
-    if re.search(r"\b(?:army|military|armed forces)\s+of\s*(?:about|some|around|nearly|over|roughly)?\s*$", before):
+    if re.search(r"\b(?:army|military|armed forces)\s+(?:of|numbers|numbering|totals|totalling|totaling|counts|with)\s*$", before):
         return True
     return re.match(r"^[\s-]*(?:strong|active[- ]duty|standing|man)?[\s-]*(?:army|military|armed forces|standing army)\b", after) is not None
+
+
+def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
+    """"aged 20", "one of the men is 20 and the other 26": a number about a person, not a count."""
+    before = WORD.findall(sentence[max(0, phrase.start - 40):phrase.start].lower())
+    if not before:
+        return False
+    if before[-1] in ("aged", "age", "ages") or before[-2:] == ["the", "other"]:
+        return True
+    return before[-1] in ("is", "was") and (len(before) < 2 or before[-2] not in COUNT_SUBJECTS)
 
 
 def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
@@ -258,13 +274,16 @@ def nearest(times, phrase: NumberPhrase):
     return min(times, key=distance, default=None)
 
 
-def is_statement_time(sentence: str, expression, attributions: list[Attribution]) -> bool:
-    """"the NIS said on Monday", "officials said last week": the time words date the statement."""
-    for a in attributions:
-        if a.cue_end <= expression.start and SPEECH_GAP.match(sentence[a.cue_end:expression.start]):
+def is_statement_time(sentence: str, expression) -> bool:
+    """"the NIS said on Monday", "officials said last week", "its estimate of 8,000 on Oct. 31":
+    the time words date the statement, not the events."""
+    for cue in cue_matcher().find(sentence):
+        if cue.value != "before":
+            continue
+        if cue.end <= expression.start and STATEMENT_GAP.match(sentence[cue.end:expression.start]) \
+                and len(WORD.findall(sentence[cue.end:expression.start])) <= 3:
             return True
-        if expression.end <= a.cue_start and SPEECH_GAP.match(sentence[expression.end:a.cue_start]) \
-                and a.cue_start - expression.end < 3:
+        if expression.end <= cue.start and not sentence[expression.end:cue.start].strip():
             return True
     return False
 
