@@ -17,6 +17,7 @@ SOURCE_REACH = 60
 CLAUSE_BREAK = re.compile(r"[;:\u2014]|,\s+(?:while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
 # A messenger relays another source's figure: "a lawmaker citing HUR" is HUR's claim.
 RELAY_CUES = {"citing", "quoting", "briefed by", "briefing by", "relaying", "according to"}
+PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.IGNORECASE)
 # "HUR, which said ...": a relative clause whose subject is the source.
 RELATIVE_SOURCE = re.compile(r"^,\s*(?:which|who)\s+(?:has\s+|have\s+|had\s+)?$", re.IGNORECASE)
 # ", speaking on condition of anonymity, " between a source and its "said".
@@ -128,6 +129,8 @@ def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bo
         if not chosen:
             if len(gap) > reach or CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
                 break
+            if not forward and PASSIVE.search(gap):
+                break  # "Russia is usually put at", "the North is believed": no source
             if "," in gap and (forward or gap.strip(" ,")) and not RELATIVE_SOURCE.match(gap):
                 break
         elif not LIST_GAP.match(gap):

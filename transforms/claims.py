@@ -98,7 +98,8 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
     sentence = text[start:end]
     phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None]
-    attributions = find_attributions(sentence)
+    attributions = [a for a in find_attributions(sentence)
+                    if not any(p.start <= a.cue_start < p.end for p in phrases)]  # "an estimated 1,100"
     named = [a for a in attributions if a.claimants]
     found = []
     if phrases:
