@@ -269,9 +269,10 @@ def looks_like_headline(line: str) -> bool:
 
 
 def find_title(text: str) -> str | None:
-    """The first non-empty line, when it looks like a headline."""
-    lines = top_lines(text, 1)
-    if not lines:
+    """The first non-empty line, when it looks like a headline and something follows it
+    (a text of one line is all body, as a one-sentence JSONL record is)."""
+    lines = top_lines(text, 2)
+    if len(lines) < 2:
         return None
     line = strip_dateline_prefix(lines[0].strip()).strip()
     return line if looks_like_headline(line) else None
