@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
                      help="how long to wait for another run holding the lake (default: 60)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--workers", type=int, default=0, metavar="N",
+                     help="extract on a local Dask cluster of N worker processes (default: in this process)")
+    run.add_argument("--dask-address", default=None, metavar="ADDR",
+                     help="extract on an existing Dask cluster (scheduler address, e.g. tcp://host:8786)")
 
     query = commands.add_parser("query", help="run SQL against the warehouse views (read-only)")
     query.add_argument("sql")
@@ -68,11 +72,11 @@ def one_line(error: BaseException) -> str:
 
 
 def command_run(args) -> int:
-    from flows.ingest import SAMPLES_DIR, ingest
+    from flows.ingest import SAMPLES_DIR, run_ingest
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
-    summary = ingest(input_dir=input_dir, lake=args.lake, full_refresh=args.full_refresh,
-                     lock_wait_seconds=args.lock_wait)
+    summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                         lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:
         print(json.dumps(summary, default=str))
     else:

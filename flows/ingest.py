@@ -119,6 +119,25 @@ def build_models(lake: Path) -> dict:
     return build_warehouse(lake)
 
 
+def task_runner_for(workers: int = 0, dask_address: str | None = None):
+    """Prefect's default thread pool, a local Dask cluster of `workers` processes, or an existing cluster."""
+    if not workers and not dask_address:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                          "dashboard_address": None})
+
+
+def run_ingest(workers: int = 0, dask_address: str | None = None, **parameters) -> dict:
+    """Run the ingest flow, on Dask when asked; the result is the same either way."""
+    runner = task_runner_for(workers, dask_address)
+    chosen = ingest if runner is None else ingest.with_options(task_runner=runner)
+    return chosen(**parameters)
+
+
 @flow(name="troopledger-ingest", log_prints=False)
 def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: bool = False,
            batch_size: int = BATCH_SIZE, lock_wait_seconds: float = 60.0) -> dict:
