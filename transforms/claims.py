@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from transforms.attributions import Attribution, cue_matcher, find_attributions
+from transforms.attributions import Attribution, find_attributions
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import figure_period, find_time_expressions
+from transforms.periods import dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
 from transforms.sentences import split_sentences
 
@@ -34,8 +34,6 @@ MAX_CUE_COST = 14.0
 SPECULATION_REACH = 30
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
-# Words after a statement cue and before its time words: "said on Monday", "estimate of 8,000 on Oct. 31".
-STATEMENT_GAP = re.compile(r"^[^,;.]{0,30}$")
 # "the toll is 300" counts people; "one of the men is 20" is an age.
 COUNT_SUBJECTS = frozenset("toll number figure total count tally estimate estimates casualties losses dead".split())
 
@@ -79,7 +77,8 @@ def subject_blockers() -> frozenset[str]:
 @cache
 def speculation_pattern() -> re.Pattern:
     words = sorted((r["phrase"] for r in load_table("speculation_cues")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)(?!\s+have\b)", re.IGNORECASE)
+    # Case-sensitive: "May 2" is a date, "may reach" is speculation.
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)(?!\s+have\b)")
 
 
 def extract_claims(text: str, sections: list[tuple[str, int, int]], published_date: date | None) -> list[dict]:
@@ -144,7 +143,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
     expression = nearest(times, phrase)
-    stated = expression is not None and is_statement_time(sentence, expression)
+    stated = expression is not None and dates_the_statement(sentence, expression)
     period_start, period_end = figure_period(expression, stated, published)
     context.metric, context.subject = metric, subject
     return {
@@ -273,20 +272,6 @@ def nearest(times, phrase: NumberPhrase):
     def distance(t) -> int:
         return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
     return min(times, key=distance, default=None)
-
-
-def is_statement_time(sentence: str, expression) -> bool:
-    """"the NIS said on Monday", "officials said last week", "its estimate of 8,000 on Oct. 31":
-    the time words date the statement, not the events."""
-    for cue in cue_matcher().find(sentence):
-        if cue.value != "before":
-            continue
-        if cue.end <= expression.start and STATEMENT_GAP.match(sentence[cue.end:expression.start]) \
-                and len(WORD.findall(sentence[cue.end:expression.start])) <= 3:
-            return True
-        if expression.end <= cue.start and not sentence[expression.end:cue.start].strip():
-            return True
-    return False
 
 
 def section_at(sections: list[tuple[str, int, int]], offset: int) -> str:

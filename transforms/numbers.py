@@ -356,10 +356,17 @@ def _is_count_form(core: _Core, percent: bool) -> bool:
     return True
 
 
+def _could_be_day(number: str) -> bool:
+    return not number.isdigit() or int(number) <= 31
+
+
 def _blocked_around(text: str, start: int, end: int) -> bool:
     """True when the words touching the number make it a date, money, time, id or adjective."""
     left_from = max(0, start - 20)
-    if _NOT_A_COUNT_BEFORE.search(text, left_from, start) or _ID_OR_DATE_BEFORE.search(text, left_from, start):
+    if _NOT_A_COUNT_BEFORE.search(text, left_from, start):
+        return True
+    # "Dec. 9" is a date; "October 4,000" and "February 200" are counts after a month name.
+    if _ID_OR_DATE_BEFORE.search(text, left_from, start) and _could_be_day(text[start:end]):
         return True
     return bool(_NOT_A_COUNT_AFTER.match(text, end) or _DATE_AFTER.match(text, end))
 
