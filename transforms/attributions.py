@@ -84,12 +84,22 @@ def headline_attribution(sentence: str, names: list[Match]) -> list[Attribution]
     if colon < 0:
         return []
     lead = [n for n in names if n.end <= colon]
-    if lead and not sentence[:lead[0].start].strip() and not sentence[lead[-1].end:colon].strip():
+    if lead and only_names(sentence, lead, 0, colon):
         return [Attribution(lead[0].start, colon, lead[0].start, colon, codes(lead), False)]
     trail = [n for n in names if n.start > colon]
-    if trail and not sentence[colon + 1:trail[0].start].strip() and not sentence[trail[-1].end:].strip(" .()"):
+    if trail and only_names(sentence, trail, colon + 1, len(sentence.rstrip(" .()"))):
         return [Attribution(colon, colon + 1, colon, len(sentence), codes(trail), False)]
     return []
+
+
+def only_names(sentence: str, names: list[Match], start: int, end: int) -> bool:
+    """Whether sentence[start:end] holds nothing but these names and list words."""
+    rest, edge = [], start
+    for name in names:
+        rest.append(sentence[edge:name.start])
+        edge = name.end
+    rest.append(sentence[edge:end])
+    return all(LIST_GAP.match(gap) for gap in rest)
 
 
 def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:

@@ -1,0 +1,172 @@
+"""Claim extraction as a pure function: metric, subject, claimants, period and what is not a claim."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transforms.attributions import find_attributions
+from transforms.claims import extract_claims
+from transforms.numbers import parse_number_phrase
+from transforms.sentences import split_sentences
+
+PUBLISHED = date(2025, 4, 30)
+TESTS = Path(__file__).parent
+
+
+def claims_of(text: str, published: date | None = PUBLISHED) -> list[dict]:
+    return extract_claims(text, [("body", 0, len(text))], published)
+
+
+def only(text: str, published: date | None = PUBLISHED) -> dict:
+    found = claims_of(text, published)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("North Korea has sent more than 10,000 troops to Russia.", "troops_deployed"),
+    ("A 12,000-strong North Korean contingent is in Kursk.", "troops_deployed"),
+    ("Pyongyang plans to send 6,000 more builders.", "troops_deployed"),
+    ("Nine North Korean soldiers were killed during the mission.", "killed"),
+    ("Some 300 North Korean troops died in the assault.", "killed"),
+    ("About 2,700 North Korean soldiers were wounded.", "wounded"),
+    ("Of the 11,000 troops sent, 4,000 have been killed or wounded.", "casualties"),
+    ("North Korea has suffered about 4,700 casualties.", "casualties"),
+    ("Ukraine has captured two North Korean soldiers.", "captured"),
+    ("Dozens of North Korean soldiers are missing.", "missing"),
+])
+def test_the_nearest_predicate_decides_the_metric(text, metric):
+    assert claims_of(text)[-1]["metric"] == metric
+
+
+def test_two_figures_in_one_sentence_keep_their_own_predicates():
+    found = claims_of("North Korea last year sent some 14,000 soldiers to Kursk, and more than 6,000 were killed.")
+    assert [(c["metric"], c["value_low"], c["qualifier"]) for c in found] == [
+        ("troops_deployed", 14000, "approx"), ("killed", 6000, "more_than")]
+
+
+def test_far_apart_predicate_and_shared_subject():
+    found = claims_of("Of the roughly 11,000 troops Pyongyang sent to Kursk, some 4,000 have been killed or wounded.")
+    assert [(c["metric"], c["subject"], c["value_low"]) for c in found] == [
+        ("troops_deployed", "KP", 11000), ("casualties", "KP", 4000)]
+
+
+def test_north_korean_and_russian_figures_in_one_sentence_are_not_confused():
+    found = claims_of("Russia has lost more than 700,000 soldiers, while about 4,000 North Korean troops were killed or wounded.")
+    assert {(c["subject"], c["value_low"]) for c in found} == {("RU", 700000), ("KP", 4000)}
+
+
+@pytest.mark.parametrize("text", [
+    "North Korea has also shipped millions of artillery shells to Russia.",
+    "The regiment returned after a 120-day deployment.",
+    "A 19-year-old North Korean soldier was captured.",
+    "The 528th Regiment of Engineers was honoured.",
+    "Kim presided over the 13th plenary meeting on the five-year plan.",
+    "North Korea could send up to 40,000 troops, analysts said.",
+    "The North's army numbers roughly 1.2 million.",
+    "One of the captured men is 20 and the other 26.",
+    "The two countries signed a mutual defence pact.",
+    "The ceremony was held on Dec. 9 at 10:02 in Pyongyang.",
+])
+def test_numbers_that_count_something_else_are_not_claims(text):
+    assert claims_of(text) == []
+
+
+@pytest.mark.parametrize("text, claimants", [
+    ("More than 6,000 were killed, according to South Korean, Ukrainian and Western sources.", ["KR", "UA", "WEST"]),
+    ("South Korean intelligence estimating that over 600 North Korean soldiers have been killed.", ["KR-NIS"]),
+    ("About 600 North Korean soldiers have been killed, South Korea's spy agency said.", ["KR-NIS"]),
+    ("A lawmaker briefed by the NIS said 4,700 North Koreans were killed or wounded.", ["KR-NIS"]),
+    ("According to a South Korean lawmaker citing Ukrainian military intelligence, 200 North Koreans were captured.", ["UA-GUR"]),
+    ("Kim said nine soldiers were killed during the mission.", ["KP"]),
+    ("Ukaine estimates 3,000 plus North Korean casualties.", ["UA"]),
+    ("The Pentagon said 8,000 North Korean troops were in Kursk.", ["US"]),
+    ("Blinken: 8,000 North Korean troops now in Kursk", ["US"]),
+    ("North Korea sends 1,500 special forces to Russia: NIS", ["KR-NIS"]),
+    ("North Korea has sent more than 10,000 troops to Russia.", []),
+])
+def test_claimants_come_from_the_attribution_nearest_the_figure(text, claimants):
+    assert claims_of(text)[0]["claimants"] == claimants
+
+
+def test_an_attribution_in_an_earlier_sentence_carries_to_it_said():
+    found = claims_of("The NIS briefed lawmakers on Monday. It said about 3,000 more troops had been sent.")
+    assert found[0]["claimants"] == ["KR-NIS"]
+
+
+def test_an_elliptical_figure_borrows_the_metric_of_its_paragraph():
+    found = claims_of("The North Korean troops have suffered 6,000 casualties according to UK intelligence. "
+                      "South Korea estimates 4,700. And Ukraine estimates 3,000 plus.")
+    assert [(c["metric"], c["value_low"], c["claimants"]) for c in found] == [
+        ("casualties", 6000, ["GB"]), ("casualties", 4700, ["KR"]), ("casualties", 3000, ["UA"])]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("North Korea has sent 11,000 troops.", None, date(2025, 4, 30)),
+    ("About 600 North Korean soldiers were killed last month.", date(2025, 3, 1), date(2025, 3, 31)),
+    ("The NIS said on Monday that 600 North Korean soldiers had died.", None, date(2025, 4, 28)),
+    ("As of April 13, about 600 North Koreans had been killed.", None, date(2025, 4, 13)),
+    ("Since October, 4,000 North Korean soldiers have been killed or wounded.", date(2024, 10, 1), date(2025, 4, 30)),
+    ("SEOUL, April 29 (Wire) - About 600 North Korean soldiers have been killed.", None, date(2025, 4, 30)),
+])
+def test_period_follows_the_time_words_that_govern_the_figure(text, start, end):
+    claim = only(text)
+    assert (claim["period_start"], claim["period_end"]) == (start, end)
+
+
+def test_an_undated_document_keeps_null_periods():
+    claim = only("About 600 North Korean soldiers were killed last month.", published=None)
+    assert (claim["period_start"], claim["period_end"], claim["reported_date"]) == (None, None, None)
+
+
+def test_spans_and_sentence_are_provenance():
+    text = "Headline here\n\nNorth Korea has sent some 14,000 troops. Nine were killed."
+    for claim in extract_claims(text, [("headline", 0, 13), ("body", 13, len(text))], PUBLISHED):
+        assert text[claim["span_start"]:claim["span_end"]] == claim["number_text"]
+        assert claim["sentence"] in text and claim["number_text"] in claim["sentence"]
+        assert claim["section"] == "body"
+
+
+def test_sentences_do_not_break_at_abbreviations():
+    text = "On Dec. 9 the U.S. said 11,000 troops were there. Gen. Kim agreed."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "On Dec. 9 the U.S. said 11,000 troops were there.", "Gen. Kim agreed."]
+
+
+def test_a_relayed_source_replaces_its_messenger():
+    attributions = find_attributions("Lee, a lawmaker citing the NIS, said 600 died.")
+    assert {a.claimants for a in attributions} == {("KR-NIS",)}
+
+
+def number_rows():
+    with open(TESTS / "number_phrases.tsv", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle, delimiter="\t")
+                if row["qualifier"] not in ("none", "") and row["unit"] == "persons"]
+    return [row for row in rows if parse_number_phrase(row["phrase"]) is not None]
+
+
+@pytest.mark.parametrize("row", number_rows(), ids=lambda row: row["phrase"])
+def test_every_number_form_survives_into_a_claim(row):
+    """The number table, each phrase in a sentence of the kind the hidden suites use."""
+    claim = only(f"North Korea has sent {row['phrase']} troops to Russia, the NIS said.")
+    expected = tuple(int(row[k]) if row[k] else None for k in ("low", "high", "best"))
+    assert (claim["value_low"], claim["value_high"], claim["value_best"]) == expected
+    assert claim["qualifier"] == row["qualifier"]
+    assert claim["claimants"] == ["KR-NIS"]
+
+
+def time_rows():
+    with open(TESTS / "time_expressions.tsv", encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle, delimiter="\t") if claims_of(row["text"])]
+
+
+@pytest.mark.parametrize("row", time_rows(), ids=lambda row: row["text"])
+def test_every_time_expression_gives_its_period_to_the_claim(row):
+    reported = date.fromisoformat(row["reported"]) if row["reported"] else None
+    claim = claims_of(row["text"], reported)[0]
+    got = (str(claim["period_start"] or ""), str(claim["period_end"] or ""))
+    assert got == (row["period_start"], row["period_end"])
