@@ -50,7 +50,7 @@ def failed_document(item: InputFile, error: str) -> ParsedDocument:
                           title=None, outlet=None, published_date=None, url=None, sections=[], error=error)
 
 
-def extract_batch(items: list[InputFile], run_id: str) -> BatchResult:
+def extract_batch(items: list[InputFile], run_id: str = "") -> BatchResult:
     documents, claims, hashes = [], [], {}
     for item in items:
         parsed, digest = parse_input(item)
@@ -65,6 +65,28 @@ def extract_batch(items: list[InputFile], run_id: str) -> BatchResult:
                     claims.append(claim)
     return BatchResult(pa.Table.from_pylist(documents, schema=DOCUMENTS),
                        pa.Table.from_pylist(claims, schema=CLAIMS), hashes)
+
+
+def stamp_run(table: pa.Table, run_id: str) -> pa.Table:
+    """Rows carry the run that wrote them, whichever run extracted them (a cached batch)."""
+    index = table.schema.get_field_index("run_id")
+    return table.set_column(index, table.schema.field(index), pa.array([run_id] * table.num_rows, pa.string()))
+
+
+def batch_fingerprint(items: list[InputFile]) -> str:
+    """What a batch's result depends on besides the code: each file's name and content."""
+    digest = hashlib.sha256()
+    for item in items:
+        digest.update(item.source_file.encode("utf-8", "surrogateescape"))
+        if item.problem is not None:
+            digest.update(item.problem.encode())
+            continue
+        try:
+            raw, sidecar = read_input(item)
+            digest.update(content_hash(raw, sidecar).encode())
+        except OSError as error:
+            digest.update(str(error).encode())
+    return digest.hexdigest()
 
 
 def document_row(doc: ParsedDocument, item: InputFile, doc_id: str, digest: str, run_id: str) -> dict:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timezone
+from functools import cache
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 
 from flows import lake as lakefs
-from flows.extract import BatchResult, extract_batch
+from flows.extract import BatchResult, batch_fingerprint, extract_batch, stamp_run
 from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
 from warehouse.runner import build_warehouse
@@ -28,14 +29,16 @@ SAMPLES_DIR = PROJECT_ROOT / "samples"
 BATCH_SIZE = 250
 
 
+@cache
 def code_version() -> str:
     """Hash of the extraction code and word tables: a change re-extracts every input."""
     digest = hashlib.sha256()
-    for folder in ("transforms", "schemas"):
-        for path in sorted((PROJECT_ROOT / folder).rglob("*")):
-            if path.suffix in (".py", ".tsv"):
-                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-                digest.update(path.read_bytes())
+    sources = [*(PROJECT_ROOT / "transforms").rglob("*"), *(PROJECT_ROOT / "schemas").rglob("*"),
+               PROJECT_ROOT / "flows" / "extract.py"]
+    for path in sorted(sources):
+        if path.suffix in (".py", ".tsv"):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -62,9 +65,16 @@ def read_manifest(lake: Path, version: str) -> dict[str, tuple[int, int, str]]:
     return {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
 
 
-@task(name="read-and-extract", retries=1, retry_delay_seconds=1)
-def read_and_extract(items: list[InputFile], run_id: str) -> BatchResult:
-    return extract_batch(items, run_id)
+def batch_cache_key(context, parameters: dict) -> str:
+    """A batch's extraction is reused when the code and every file's content are the same,
+    e.g. by the run that follows one that died before committing."""
+    return f"extract-{code_version()}-{batch_fingerprint(parameters['items'])}"
+
+
+@task(name="read-and-extract", retries=1, retry_delay_seconds=1, cache_key_fn=batch_cache_key,
+      cache_expiration=timedelta(days=7), persist_result=True)
+def read_and_extract(items: list[InputFile]) -> BatchResult:
+    return extract_batch(items)
 
 
 @task(name="commit-tables")
@@ -160,8 +170,8 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
             logger.info("nothing new in %s; the lake is unchanged", source)
             return summarize(lake_dir, None, plan, [], started)
         run_id = new_run_id()
-        futures = [read_and_extract.submit(batch, run_id) for batch in batches(plan.to_read, batch_size)]
-        results = [future.result() for future in futures]
+        futures = [read_and_extract.submit(batch) for batch in batches(plan.to_read, batch_size)]
+        results = [stamped(future.result(), run_id) for future in futures]
         run_row = run_record(run_id, started, source, inputs, plan, results, version)
         commit_tables(lake_dir, plan, results, run_row, inputs)
         models = build_models(lake_dir)
@@ -171,6 +181,10 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     logger.info("run %s: %d documents read (%d with errors), %d claims", run_id,
                 summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
     return summary
+
+
+def stamped(result: BatchResult, run_id: str) -> BatchResult:
+    return BatchResult(stamp_run(result.documents, run_id), stamp_run(result.claims, run_id), result.hashes)
 
 
 def run_record(run_id: str, started: datetime, source: Path, inputs: list, plan: RunPlan,
