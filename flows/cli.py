@@ -1,19 +1,39 @@
 """The `troopledger` command: run, query, explain, report, serve.
 
-Exit codes: 0 when the command completed (documents that could not be read are data, not
-failures); 1 when it could not complete (the lake is locked, unreadable or not writable, a
-model test failed); 2 for a usage error.
+Exit codes:
+  0    the command completed. For `run` this includes documents that could not be read or
+       parsed: they are data (a documents row with its error), listed in the summary.
+  1    the command could not complete: the lake is locked by another run past --lock-wait,
+       not writable (read-only, disk full), holds an unreadable file, a SQL model or test
+       failed, or a query was not a read-only statement. The lake keeps its previous tables.
+  2    usage error (bad arguments).
+  130  interrupted (Ctrl-C); the lake keeps its previous tables.
+
+Errors are one line on stderr, `troopledger: error: ...`; add --debug for the traceback and
+Prefect's full log. Text from articles (explain, query, the run summary) is printed with
+control and bidirectional-override characters shown as escapes (\\x1b, \\u202e).
+See docs/reliability.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_LAKE = "lake"
+# Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
+QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
+QUERY_MAX_ROWS = 100
+QUERY_MAX_CELL = 80
+# Unicode categories printed as escapes: controls, format characters (bidi overrides, zero
+# widths), line and paragraph separators, lone surrogates, private use and unassigned.
+ESCAPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with quiet_console(enabled=not args.debug):
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("troopledger: interrupted", file=sys.stderr)
         return 130
@@ -67,8 +88,77 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def one_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """The error as one line: the first line of its message, escaped; an OSError says what and where."""
+    if isinstance(error, OSError) and error.strerror:
+        text = error.strerror + (f": {error.filename}" if error.filename else "")
+    else:
+        text = str(error).strip()
+        text = text.splitlines()[0] if text else type(error).__name__
+    return escape_text(text, keep_newlines=False)
+
+
+def escape_text(text: str, keep_newlines: bool = True) -> str:
+    """Text from articles made safe for a terminal: control and bidi characters shown as escapes."""
+    out = []
+    for char in text:
+        if (char == "\n" and keep_newlines) or unicodedata.category(char) not in ESCAPED_CATEGORIES:
+            out.append(char)
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "".join(out)
+
+
+class QuietConsoleFilter(logging.Filter):
+    """Console output without --debug: warnings and worse, never a traceback.
+
+    Prefect's engine logs a failing task or flow with its traceback; the CLI reports the same
+    failure itself as one line, so those records are dropped from the console (they still
+    reach the Prefect API and its UI).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info or record.levelno < logging.WARNING:
+            return False
+        # The events client's shutdown notes ("Still processing items") are not the user's concern.
+        return "events" not in record.name.lower()
+
+
+@contextmanager
+def quiet_console(enabled: bool):
+    """Attach QuietConsoleFilter to every console handler for the duration of one command."""
+    if not enabled:
+        yield
+        return
+    console_filter = QuietConsoleFilter()
+    handlers = [handler for handler in console_handlers() if console_filter not in handler.filters]
+    for handler in handlers:
+        handler.addFilter(console_filter)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(console_filter)
+
+
+def console_handlers() -> list[logging.Handler]:
+    """Handlers writing to a terminal stream, on the root logger and Prefect's own loggers."""
+    import prefect  # noqa: F401 - importing Prefect configures its logging
+    from prefect.logging.configuration import ensure_logging_setup
+
+    ensure_logging_setup()
+
+    loggers = [logging.getLogger()] + [logging.getLogger(name) for name in
+                                       ("prefect", "prefect._internal", "uvicorn", "fastapi")]
+    found = []
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                found.append(handler)
+    return found
 
 
 def command_run(args) -> int:
@@ -90,7 +180,7 @@ def format_summary(summary: dict) -> str:
     lines = [f"Run {summary['run_id']} ({summary['seconds']} s)",
              f"  documents read:        {summary['documents_read']}",
              f"  documents with errors: {summary['document_errors']}"]
-    lines += [f"    {path}: {error}" for path, error in summary["errors"][:20]]
+    lines += [f"    {escape_text(path, False)}: {escape_text(error, False)}" for path, error in summary["errors"][:20]]
     lines.append(f"  claims extracted:      {summary['claims_extracted']}")
     lines += [f"    {metric:<16} {n}" for metric, n in summary["claims_by_metric"].items()]
     lake = summary["lake"]
@@ -100,23 +190,67 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def command_query(args) -> int:
-    from warehouse.runner import open_warehouse
+class QueryRefused(Exception):
+    pass
 
-    con = open_warehouse(Path(args.lake), read_only=True)
+
+def command_query(args) -> int:
+    con = open_read_only_warehouse(Path(args.lake))
     try:
-        relation = con.sql(args.sql)
-        if relation is not None:
-            relation.show(max_width=200, max_rows=100)
+        statements = con.extract_statements(args.sql)
+        refused = [s.type.name for s in statements if s.type.name not in QUERY_STATEMENTS]
+        if refused:
+            raise QueryRefused(f"query is read-only: {refused[0]} statements are not allowed "
+                               f"(only {', '.join(QUERY_STATEMENTS)})")
+        for statement in statements:
+            cursor = con.execute(statement.query)
+            if cursor.description is not None:
+                names = [column[0] for column in cursor.description]
+                print(format_rows(names, cursor.fetchmany(QUERY_MAX_ROWS + 1)))
     finally:
         con.close()
     return 0
 
 
+def open_read_only_warehouse(lake: Path):
+    """LAKE/warehouse.duckdb opened read-only, reading files only under the lake, settings locked."""
+    import duckdb
+
+    from warehouse.runner import WAREHOUSE_FILE
+
+    path = lake.resolve() / WAREHOUSE_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist yet: run `troopledger run --lake {lake}` first")
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("set allowed_directories = ?", [[str(lake.resolve()) + "/"]])
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def format_rows(names: list[str], rows: list[tuple]) -> str:
+    """A plain aligned table; every cell escaped and cut to QUERY_MAX_CELL characters."""
+    shown = rows[:QUERY_MAX_ROWS]
+    cells = [[format_cell(name) for name in names]] + [[format_cell(value) for value in row] for row in shown]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(names))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    if len(rows) > QUERY_MAX_ROWS:
+        lines.append(f"(first {QUERY_MAX_ROWS} rows shown)")
+    else:
+        lines.append(f"({len(shown)} row{'s' if len(shown) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def format_cell(value) -> str:
+    text = "NULL" if value is None else escape_text(str(value), keep_newlines=False)
+    return text if len(text) <= QUERY_MAX_CELL else text[:QUERY_MAX_CELL - 3] + "..."
+
+
 def command_explain(args) -> int:
     from flows.explain import explain_file
 
-    print(explain_file(args.file))
+    print(escape_text(explain_file(args.file)))
     return 0
 
 

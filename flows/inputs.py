@@ -1,7 +1,13 @@
-"""Find the input files under INPUT_DIR and say which are new, changed or gone since the last run."""
+"""Find the input files under INPUT_DIR and say which are new, changed or gone since the last run.
+
+Every name that looks like an article is accounted for: one that cannot be read (a FIFO, a
+folder, a dangling link, a link loop, a link out of the folder, an unlistable folder) is
+still listed, with `problem` saying why, and becomes a documents row with that error.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -16,7 +22,7 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class InputFile:
-    source_file: str  # relative to INPUT_DIR, "/" separators
+    source_file: str  # relative to INPUT_DIR, "/" separators, always valid UTF-8
     path: Path
     sidecar: Path | None
     size: int
@@ -29,38 +35,62 @@ class RunPlan:
     to_read: list[InputFile] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    # Unchanged by content although size or mtime moved (a touch): the manifest may take their
+    # new size and mtime, and no table needs a new version for them.
+    touched: list[InputFile] = field(default_factory=list)
 
     @property
     def nothing_to_do(self) -> bool:
         return not self.to_read and not self.deleted
 
 
+def is_article_name(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(ARTICLE_SUFFIXES) and not lowered.endswith(SIDECAR_SUFFIX)
+
+
 def discover_inputs(input_dir: Path) -> list[InputFile]:
     """Every article file below input_dir, sorted by relative path; problems are reported, not raised."""
     root = input_dir.resolve()
     found: list[InputFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    unlistable: list[tuple[Path, OSError]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: unlistable.append((Path(e.filename), e))):
         dirnames.sort()
-        for name in sorted(filenames) + sorted(d for d in dirnames if (Path(dirpath) / d).is_symlink()):
-            path = Path(dirpath) / name
-            if not name.lower().endswith(ARTICLE_SUFFIXES) or name.lower().endswith(SIDECAR_SUFFIX):
-                continue
-            found.append(describe_input(root, path))
+        # A folder (or a link to one) with an article's name is listed so it gets its error row.
+        for name in sorted(filenames) + sorted(dirnames):
+            if is_article_name(name):
+                found.append(describe_input(root, Path(dirpath) / name))
+    for folder, error in unlistable:
+        if folder != root:
+            found.append(unlistable_folder(root, folder, error))
     return sorted(found, key=lambda f: f.source_file)
 
 
+def display_name(relative: Path) -> str:
+    """The relative path as valid UTF-8: bytes that are not UTF-8 become \\xNN escapes."""
+    return os.fsencode(relative.as_posix()).decode("utf-8", "backslashreplace")
+
+
+def unlistable_folder(root: Path, folder: Path, error: OSError) -> InputFile:
+    return InputFile(display_name(folder.relative_to(root)) + "/", folder, None, 0, 0,
+                     f"cannot list folder: {error.strerror or error}")
+
+
 def describe_input(root: Path, path: Path) -> InputFile:
-    source_file = path.relative_to(root).as_posix()
+    source_file = display_name(path.relative_to(root))
     sidecar = sidecar_for(path)
     problem = None
+    info = None
     try:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
             problem = link_problem(root, path)
             if problem is None:
                 info = path.stat()
-        if problem is None and not stat.S_ISREG(info.st_mode):
-            problem = "not a regular file (FIFO, socket, device or folder)"
+        if problem is None and stat.S_ISDIR(info.st_mode):
+            problem = "a folder, not a file"
+        elif problem is None and not stat.S_ISREG(info.st_mode):
+            problem = "not a regular file (FIFO, socket or device)"
         if problem is None and not os.access(path, os.R_OK):
             problem = "permission denied"
         if problem is None and info.st_size > MAX_FILE_BYTES:
@@ -71,26 +101,29 @@ def describe_input(root: Path, path: Path) -> InputFile:
     size = info.st_size if info is not None else 0
     mtime_ns = info.st_mtime_ns if info is not None else 0
     if sidecar is not None:
-        side = sidecar.stat()
-        size += side.st_size
-        mtime_ns = max(mtime_ns, side.st_mtime_ns)
+        try:
+            side = sidecar.stat()
+            size += side.st_size
+            mtime_ns = max(mtime_ns, side.st_mtime_ns)
+        except OSError:
+            sidecar = None
     return InputFile(source_file, path, sidecar, size, mtime_ns, problem)
 
 
 def link_problem(root: Path, path: Path) -> str | None:
     try:
         target = path.resolve(strict=True)
-    except RuntimeError:
+    except RuntimeError:  # Python < 3.13 reports a loop this way
         return "symlink loop"
-    except OSError:
-        return "dangling symlink"
+    except OSError as error:
+        return "symlink loop" if error.errno == errno.ELOOP else "dangling symlink"
     if not target.is_relative_to(root):
         return "symlink points outside the input folder"
     return None
 
 
 def sidecar_for(path: Path) -> Path | None:
-    """`NAME.meta.json` beside `NAME.txt` (or `NAME.txt.meta.json`), when it is a readable regular file."""
+    """`NAME.meta.json` beside `NAME.txt` (or `NAME.txt.meta.json`), when it is a regular file."""
     for candidate in (path.with_suffix(SIDECAR_SUFFIX), path.with_name(path.name + SIDECAR_SUFFIX)):
         try:
             if candidate.is_file() and not candidate.is_symlink():
@@ -100,14 +133,36 @@ def sidecar_for(path: Path) -> Path | None:
     return None
 
 
+def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES + 1) -> bytes:
+    """Read a regular file; raise OSError for anything else.
+
+    Opened non-blocking and checked after opening, so a file swapped for a FIFO since discovery
+    cannot hang the run.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        chunks, remaining = [], limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_input(item: InputFile) -> tuple[bytes, bytes | None]:
     """The raw bytes of the file and its sidecar (sidecar None when absent or unreadable)."""
-    with open(item.path, "rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
+    raw = read_regular_file(item.path)
     sidecar = None
     if item.sidecar is not None:
         try:
-            sidecar = item.sidecar.read_bytes()
+            sidecar = read_regular_file(item.sidecar)
         except OSError:
             sidecar = None
     return raw, sidecar
@@ -121,20 +176,36 @@ def content_hash(raw: bytes, sidecar: bytes | None) -> str:
     return digest.hexdigest()
 
 
+def current_hash(item: InputFile) -> str | None:
+    """The content hash extraction would record for this file now; None when it cannot be read."""
+    if item.problem is not None:
+        return None
+    try:
+        return content_hash(*read_input(item))
+    except OSError:
+        return None
+
+
 def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]], full_refresh: bool) -> RunPlan:
-    """Split inputs into what to read and what is unchanged by size and mtime; list deleted inputs.
+    """Split inputs into what to read and what is unchanged; list deleted inputs.
 
     A file whose size and mtime match the manifest is unchanged without being read (as rsync
-    decides); one that differs is read, and its content hash later decides whether its rows change.
+    decides). One whose size matches but whose mtime moved is hashed: the same content means
+    unchanged (`touched`), so touching a file writes no new table version.
     """
     plan = RunPlan()
     present = set()
     for item in inputs:
         present.add(item.source_file)
         known = manifest.get(item.source_file)
-        if full_refresh or known is None or known[:2] != (item.size, item.mtime_ns):
+        if full_refresh or known is None or known[0] != item.size:
             plan.to_read.append(item)
-        else:
+        elif known[1] == item.mtime_ns:
             plan.unchanged.append(item.source_file)
+        elif known[2] and current_hash(item) == known[2]:
+            plan.unchanged.append(item.source_file)
+            plan.touched.append(item)
+        else:
+            plan.to_read.append(item)
     plan.deleted = sorted(set(manifest) - present)
     return plan

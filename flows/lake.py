@@ -1,20 +1,31 @@
-"""The lake on disk: versioned tables swapped in atomically, one writer at a time.
+"""The lake on disk: versioned tables swapped in atomically, one writer at a time, all or nothing.
 
 Each table `LAKE/<table>` is a symlink to a version folder `LAKE/_versions/<table>/<version>/`
 of immutable Parquet part files. A run builds the next version beside the current one
 (hard links to the parts it keeps, new files for what changed), then replaces the symlink
 with `os.replace`, which is atomic: a reader globbing `LAKE/<table>/**/*.parquet` sees the
-old version or the new one, never a mix. Folders no symlink points to are debris of a dead
-run or superseded versions, and the next writer removes them.
+old version or the new one, never a mix.
+
+A run changes several things (three table links, the manifest, the marts, warehouse.duckdb),
+and a crash between two of them must not leave a lake that no clean build could produce. So
+`lake_lock` is also a transaction: the first change a lock holder makes opens a journal
+(`LAKE/_journal/`) recording each table's previous version and hard links to the files that
+are replaced in place (`_state/*.parquet`, `marts/**`, `warehouse.duckdb`). Leaving the lock
+normally commits (the journal is dropped); leaving it by an exception rolls back to the
+recorded state, and so does the next writer when it finds the journal of a killed run. Folders
+no link or journal points to are debris of a dead run or superseded versions, and are removed.
+See docs/reliability.md.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -28,7 +39,19 @@ from schemas.tables import TABLES
 
 VERSIONS = "_versions"
 STATE = "_state"
+JOURNAL = "_journal"
 LOCK_FILE = ".lock"
+JOURNAL_LINKS = "links.json"
+JOURNAL_FILES = "files.json"
+JOURNAL_COPIES = "files"
+# Files rewritten in place (by os.replace) rather than versioned: the journal keeps a hard link
+# to each so a rollback can put the old one back.
+IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", "marts/**/*.parquet", "warehouse.duckdb")
+# Names a writer gives its unfinished files; any left when the lock is taken are a dead run's.
+DEBRIS_PATTERNS = (".*.tmp", ".*.tmp.wal", ".*.link", ".journal-*")
+
+_held_lakes: set[Path] = set()  # lakes this process holds the lock of
+_held_guard = threading.Lock()
 
 
 class LakeError(Exception):
@@ -43,6 +66,10 @@ class LakeBusy(LakeError):
 class Part:
     path: Path  # a Parquet file inside the current version folder
     name: str
+
+
+def lake_key(lake: Path) -> Path:
+    return Path(os.path.realpath(lake))
 
 
 def table_path(lake: Path, table: str) -> Path:
@@ -70,11 +97,14 @@ def read_table(lake: Path, table: str) -> pa.Table:
     parts = current_parts(lake, table)
     if not parts:
         return schema.empty_table()
-    try:
-        tables = [pq.read_table(part) for part in parts]
-        return pa.concat_tables([t.select(schema.names).cast(schema) for t in tables])
-    except (pa.ArrowException, OSError, KeyError) as error:
-        raise LakeError(f"cannot read table {table} in {lake}: {first_line(error)}") from error
+    tables = []
+    for part in parts:
+        try:
+            tables.append(pq.read_table(part).select(schema.names).cast(schema))
+        except (pa.ArrowException, OSError, KeyError, ValueError) as error:
+            raise LakeError(f"table {table} has an unreadable file {part}: {first_line(error)}; "
+                            f"restore it or rebuild the lake") from error
+    return pa.concat_tables(tables)
 
 
 def first_line(error: BaseException) -> str:
@@ -109,7 +139,9 @@ def publish_version(lake: Path, table: str, keep: list[Path], new_tables: list[p
     if not any(folder.iterdir()):
         write_parquet_atomically(schema.empty_table(), folder / f"part-{version}-empty.parquet")
     fsync_dir(folder)
-    swap_symlink(table_path(lake, table), Path(VERSIONS) / table / version)
+    link = table_path(lake, table)
+    record_previous_link(lake, table)
+    swap_symlink(link, Path(VERSIONS) / table / version)
     return folder
 
 
@@ -131,20 +163,30 @@ def fsync_dir(folder: Path) -> None:
 
 
 def remove_unreferenced_versions(lake: Path) -> int:
-    """Delete version folders that no table link points to: what dead runs and old versions left."""
+    """Delete version folders no table link or open journal points to, and a dead run's temp files."""
     removed = 0
     root = lake / VERSIONS
-    if not root.is_dir():
-        return 0
-    for table_dir in root.iterdir():
-        live = current_version_dir(lake, table_dir.name)
-        for version in table_dir.iterdir():
-            if live is None or version.resolve() != live:
-                shutil.rmtree(version, ignore_errors=True)
-                removed += 1
-    for leftover in lake.glob(".*.link"):
-        leftover.unlink(missing_ok=True)
+    if root.is_dir():
+        needed = journal_versions(lake)
+        for table_dir in root.iterdir():
+            live = current_version_dir(lake, table_dir.name)
+            for version in table_dir.iterdir():
+                resolved = version.resolve()
+                if resolved != live and resolved not in needed:
+                    shutil.rmtree(version, ignore_errors=True)
+                    removed += 1
+    remove_debris(lake)
     return removed
+
+
+def remove_debris(lake: Path) -> None:
+    """Unfinished temp files, links and journals of dead runs (only the lock holder calls this)."""
+    for pattern in DEBRIS_PATTERNS:
+        for leftover in lake.rglob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def read_state(lake: Path, name: str) -> pa.Table:
@@ -153,22 +195,148 @@ def read_state(lake: Path, name: str) -> pa.Table:
         return TABLES[name].empty_table()
     try:
         return pq.read_table(path).cast(TABLES[name])
-    except (pa.ArrowException, OSError) as error:
-        raise LakeError(f"cannot read {path}: {first_line(error)}") from error
+    except (pa.ArrowException, OSError, ValueError) as error:
+        raise LakeError(f"cannot read {path}: {first_line(error)}; delete it to re-read every input") from error
 
 
 def write_state(lake: Path, name: str, table: pa.Table) -> None:
     folder = lake / STATE
     folder.mkdir(parents=True, exist_ok=True)
+    open_journal(lake)
     write_parquet_atomically(table.cast(TABLES[name]), folder / f"{name}.parquet")
 
 
+# --- the journal: what a rollback needs --------------------------------------------------------
+
+def journal_dir(lake: Path) -> Path:
+    return lake / JOURNAL
+
+
+def holds_lock(lake: Path) -> bool:
+    with _held_guard:
+        return lake_key(lake) in _held_lakes
+
+
+def open_journal(lake: Path) -> None:
+    """Before the first change of a locked session: record what a rollback must restore.
+
+    Only a lock holder journals; a journal appears whole or not at all (built aside, renamed).
+    """
+    if not holds_lock(lake) or journal_dir(lake).is_dir():
+        return
+    staging = lake / f".journal-{uuid.uuid4().hex[:8]}"
+    copies = staging / JOURNAL_COPIES
+    copies.mkdir(parents=True)
+    kept = []
+    for relative in in_place_files(lake):
+        target = copies / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(lake / relative, target)
+        kept.append(relative)
+    write_json(staging / JOURNAL_FILES, kept)
+    write_json(staging / JOURNAL_LINKS, {})
+    os.replace(staging, journal_dir(lake))
+    fsync_dir(lake)
+
+
+def in_place_files(lake: Path) -> list[str]:
+    found = set()
+    for pattern in IN_PLACE_PATTERNS:
+        for path in lake.glob(pattern):
+            if path.is_file() and not path.name.startswith("."):
+                found.add(path.relative_to(lake).as_posix())
+    return sorted(found)
+
+
+def record_previous_link(lake: Path, table: str) -> None:
+    """Note where `table` pointed before this session first changed it."""
+    open_journal(lake)
+    path = journal_dir(lake) / JOURNAL_LINKS
+    if not holds_lock(lake) or not path.exists():
+        return
+    links = json.loads(path.read_text())
+    if table in links:
+        return
+    link = table_path(lake, table)
+    links[table] = os.readlink(link) if link.is_symlink() else None
+    write_json(path, links)
+
+
+def write_json(path: Path, value) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(value, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def journal_versions(lake: Path) -> set[Path]:
+    path = journal_dir(lake) / JOURNAL_LINKS
+    if not path.exists():
+        return set()
+    links = json.loads(path.read_text())
+    return {(lake / target).resolve() for target in links.values() if target}
+
+
+def commit_journal(lake: Path) -> None:
+    """The session's changes stand: drop the journal (renamed away first, so it vanishes at once)."""
+    if journal_dir(lake).is_dir():
+        retire_journal(lake)
+        remove_unreferenced_versions(lake)
+
+
+def roll_back(lake: Path) -> bool:
+    """Put back every table link and in-place file the journal recorded. Safe to repeat."""
+    journal = journal_dir(lake)
+    if not journal.is_dir():
+        return False
+    links_file, files_file = journal / JOURNAL_LINKS, journal / JOURNAL_FILES
+    links = json.loads(links_file.read_text()) if links_file.exists() else {}
+    kept = set(json.loads(files_file.read_text())) if files_file.exists() else set()
+    for table, target in links.items():
+        link = table_path(lake, table)
+        if target is None:
+            if link.is_symlink():
+                link.unlink()
+        else:
+            swap_symlink(link, Path(target))
+    for relative in in_place_files(lake):
+        if relative not in kept:
+            (lake / relative).unlink(missing_ok=True)
+    for relative in kept:
+        restore_file(journal / JOURNAL_COPIES / relative, lake / relative)
+    fsync_dir(lake)
+    retire_journal(lake)
+    remove_unreferenced_versions(lake)
+    return True
+
+
+def restore_file(saved: Path, final: Path) -> None:
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
+    os.link(saved, tmp)
+    os.replace(tmp, final)
+
+
+def retire_journal(lake: Path) -> None:
+    retired = lake / f".journal-done-{uuid.uuid4().hex[:8]}"
+    os.replace(journal_dir(lake), retired)
+    fsync_dir(lake)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+# --- the lock ----------------------------------------------------------------------------------
+
 @contextmanager
 def lake_lock(lake: Path, wait_seconds: float = 60.0):
-    """Hold the lake's single-writer lock; name the holder when it is taken."""
-    lake.mkdir(parents=True, exist_ok=True)
+    """Hold the lake's single-writer lock for a transaction; name the holder when it is taken.
+
+    On entry, a journal left by a killed writer is rolled back. Leaving normally commits what
+    the block changed; leaving by an exception rolls it back, then re-raises.
+    """
+    handle = open_lock_file(lake)
     path = lake / LOCK_FILE
-    handle = open(path, "a+")
     deadline = time.monotonic() + wait_seconds
     try:
         while True:
@@ -177,15 +345,52 @@ def lake_lock(lake: Path, wait_seconds: float = 60.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LakeBusy(f"lake {lake} is locked by another run ({lock_holder(path)}); waited {wait_seconds:g} s")
+                    raise LakeBusy(f"lake {lake} is locked by another run ({lock_holder(path)}); "
+                                   f"waited {wait_seconds:g} s (see --lock-wait)") from None
                 time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
         handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
         handle.flush()
-        yield
+        with writable_lake(lake):
+            if not roll_back(lake):
+                remove_debris(lake)
+        with _held_guard:
+            _held_lakes.add(lake_key(lake))
+        try:
+            yield
+        except BaseException:
+            with _held_guard:
+                _held_lakes.discard(lake_key(lake))
+            try:
+                roll_back(lake)
+            except OSError:
+                pass  # the journal stays; the next writer rolls back
+            raise
+        with _held_guard:
+            _held_lakes.discard(lake_key(lake))
+        with writable_lake(lake):
+            commit_journal(lake)
     finally:
         handle.close()
+
+
+def open_lock_file(lake: Path):
+    try:
+        lake.mkdir(parents=True, exist_ok=True)
+        return open(lake / LOCK_FILE, "a+")
+    except OSError as error:
+        raise LakeError(f"cannot write to lake {lake}: {error.strerror or first_line(error)}") from error
+
+
+@contextmanager
+def writable_lake(lake: Path):
+    """Turn an OSError while cleaning up or committing into one clear LakeError."""
+    try:
+        yield
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise LakeError(f"cannot write to lake {lake}: {error.strerror or first_line(error)}{where}") from error
 
 
 def lock_holder(path: Path) -> str:
