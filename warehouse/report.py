@@ -307,12 +307,11 @@ def render_latest(rows: list[dict]) -> str:
         "<tr>"
         f"<td>{esc(r['claimant'])}</td><td>{esc(r['metric'])}</td><td>{esc(r['subject'])}</td>"
         f"<td class=num>{evidence_link(r['example_claim_id'], format_value(r['value_low'], r['value_high'], r['qualifier'], r['unit']))}</td>"
-        f"<td>{esc(r['claimant_key'] or 'unattributed')}</td>"
         f"<td>{esc(r['last_reported_date'] or 'undated')}</td><td>{esc(r['last_period_end'] or '')}</td>"
         f"<td class=num>{r['documents']}</td></tr>"
         for r in rows)
     return ("<table><thead><tr><th>claimant</th><th>metric</th><th>subject</th><th>value</th>"
-            "<th>stated by</th><th>last reported</th><th>as of</th><th>documents</th></tr></thead>"
+            "<th>last reported</th><th>as of</th><th>documents</th></tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
 

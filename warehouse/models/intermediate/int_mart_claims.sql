@@ -1,6 +1,7 @@
 -- The claims the marts count: only sections listed in the `mart_sections` variable (comments and
 -- related links are left out by default), only documents that are not duplicates of an earlier one,
--- each with its document's outlet and the id of the estimate it states.
+-- each with its document's outlet, once per claimant (a claim by KR, UA and WEST is three rows;
+-- one in the outlet's own voice is one row under 'unattributed'), with the id of the estimate it states.
 
 with claims as (
 
@@ -33,20 +34,29 @@ with_documents as (
 
 ),
 
+by_claimant as (
+
+    select
+        *,
+        unnest(case when len(claimants) = 0 then ['unattributed'] else claimants end) as claimant
+
+    from with_documents
+
+),
+
 final as (
 
     select
         *,
-        -- one estimate = one claimant set, metric, subject, unit and value as stated
+        -- one estimate = one claimant, metric, subject, unit and value as stated
         md5(concat_ws('|',
-            claimant_key, metric, coalesce(subject, '-'), unit,
+            claimant, metric, coalesce(subject, '-'), unit,
             coalesce(cast(value_low as varchar), '-'),
             coalesce(cast(value_high as varchar), '-'),
             qualifier
-        )) as estimate_id,
-        case when claimant_key = '' then 'unattributed' else claimant_key end as estimate_source
+        )) as estimate_id
 
-    from with_documents
+    from by_claimant
 
 )
 

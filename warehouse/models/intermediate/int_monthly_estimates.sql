@@ -13,8 +13,7 @@ final as (
     select
         cast(date_trunc('month', as_of_date) as date) as month,
         estimate_id,
-        any_value(estimate_source) as estimate_source,
-        any_value(claimants) as claimants,
+        any_value(claimant) as claimant,
         metric,
         subject,
         unit,

@@ -20,16 +20,6 @@ with monthly as (
 
 ),
 
-by_claimant as (
-
-    select
-        unnest(case when len(claimants) = 0 then ['unattributed'] else claimants end) as claimant,
-        *
-
-    from monthly
-
-),
-
 final as (
 
     select
@@ -46,7 +36,7 @@ final as (
         list_sort(list_distinct(list(claimant))) as claimants,
         count(distinct estimate_id) as estimates
 
-    from by_claimant
+    from monthly
     group by month, metric, subject, unit
 
 )

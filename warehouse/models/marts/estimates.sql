@@ -1,10 +1,8 @@
--- One row per distinct estimate: one claimant set, metric, subject, unit and value as stated
+-- One row per distinct estimate: one claimant, metric, subject, unit and value as stated
 -- (value_low, value_high, qualifier). The same figure from the same sources in twenty articles is
--- one estimate with twenty documents.
+-- one estimate with twenty documents; a figure "according to KR, UA and WEST" is one estimate of each.
 -- estimate_id: stable id of the estimate (hash of the columns that define it)
--- claimant_key: the claimant codes, sorted and joined by commas; empty for figures in the outlets' own voice
--- claimants: the claimant codes as a list
--- source: claimant_key, or 'unattributed' for figures in the outlets' own voice
+-- claimant: the claimant code, or 'unattributed' for figures in the outlets' own voice
 -- metric: troops_deployed, killed, wounded, casualties, captured or missing
 -- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
 -- unit: persons or percent
@@ -34,9 +32,7 @@ grouped as (
 
     select
         estimate_id,
-        any_value(claimant_key) as claimant_key,
-        any_value(claimants) as claimants,
-        any_value(estimate_source) as source,
+        any_value(claimant) as claimant,
         metric,
         subject,
         unit,
@@ -64,7 +60,7 @@ grouped as (
 final as (
 
     select
-        estimate_id, claimant_key, claimants, source, metric, subject, unit,
+        estimate_id, claimant, metric, subject, unit,
         value_low, value_high, qualifier, value_best,
         first_reported_date, last_reported_date, first_period_start, last_period_end,
         documents, outlets, mentions,
@@ -78,4 +74,4 @@ final as (
 )
 
 select * from final
-order by metric, subject nulls last, unit, source, value_best, estimate_id
+order by metric, subject nulls last, unit, claimant, value_best, estimate_id

@@ -25,12 +25,12 @@ attributed as (
     select
         reported_date,
         'claimant' as source_kind,
-        unnest(claimants) as source,
+        claimant as source,
         metric, subject, unit, doc_id, outlet, claim_id, span_start,
         value_low, value_high, value_best
 
     from claims
-    where len(claims.claimants) > 0
+    where claims.claimant != 'unattributed'
 
 ),
 
@@ -44,7 +44,7 @@ own_voice as (
         value_low, value_high, value_best
 
     from claims
-    where len(claims.claimants) = 0
+    where claims.claimant = 'unattributed'
 
 ),
 

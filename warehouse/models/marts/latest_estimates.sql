@@ -1,12 +1,11 @@
 -- For each claimant, metric, subject and unit, the most recent estimate: latest last reported date,
--- then latest period_end, then most documents, then estimate_id. An estimate with several claimants
--- counts for each; figures in the outlets' own voice count under the claimant 'unattributed'.
+-- then latest period_end, then most documents, then estimate_id. Figures in the outlets' own voice
+-- count under the claimant 'unattributed'.
 -- claimant: a claimant code, or 'unattributed'
 -- metric: troops_deployed, killed, wounded, casualties, captured or missing
 -- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
 -- unit: persons or percent
 -- estimate_id: the estimate (see estimates)
--- claimant_key: all claimants of the estimate, sorted and joined by commas
 -- value_low: lower number as stated (null: no lower bound)
 -- value_high: upper number as stated (null: no upper bound)
 -- qualifier: how the number is stated
@@ -27,16 +26,6 @@ with estimates as (
 
 ),
 
-by_claimant as (
-
-    select
-        unnest(case when len(claimants) = 0 then ['unattributed'] else claimants end) as claimant,
-        *
-
-    from estimates
-
-),
-
 ranked as (
 
     select
@@ -47,14 +36,14 @@ ranked as (
                      documents desc, estimate_id
         ) as recency_rank
 
-    from by_claimant
+    from estimates
 
 ),
 
 final as (
 
     select
-        claimant, metric, subject, unit, estimate_id, claimant_key,
+        claimant, metric, subject, unit, estimate_id,
         value_low, value_high, qualifier, value_best,
         first_reported_date, last_reported_date, last_period_end, documents, mentions,
         example_claim_id, example_doc_id, example_number_text, example_sentence
