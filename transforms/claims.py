@@ -9,7 +9,7 @@ metric (the nearest predicate: "sent", "were killed", "killed or wounded"), whos
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
@@ -40,12 +40,29 @@ COUNT_SUBJECTS = frozenset("toll number figure total count tally estimate estima
 
 @dataclass
 class Context:
-    """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.")."""
+    """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.", "it said")."""
     claimants: tuple[str, ...] = ()
     claimant_text: str | None = None
     metric: str | None = None
     subject: str | None = None
     paragraph_end: int = -1
+    # Sentences without figures since the last attribution was read: read only when an "it said" needs them.
+    unread: list[str] = field(default_factory=list)
+
+    def remember(self, attributions: list[Attribution], sentence: str) -> None:
+        named = [a for a in attributions if a.claimants]
+        if named:
+            self.claimants, self.claimant_text = named[-1].claimants, sentence[named[-1].start:named[-1].end]
+            self.unread.clear()
+
+    def latest_claimants(self) -> tuple[tuple[str, ...], str | None]:
+        while self.unread:
+            sentence = self.unread.pop()
+            self.remember(find_attributions(sentence), sentence)
+            if not self.unread:
+                break
+        self.unread.clear()
+        return self.claimants, self.claimant_text
 
 
 @cache
@@ -97,24 +114,23 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
     sentence = text[start:end]
     phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None]
+    if not phrases:
+        context.unread.append(sentence)
+        return []
     attributions = [a for a in find_attributions(sentence)
                     if not any(p.start <= a.cue_start < p.end for p in phrases)]  # "an estimated 1,100"
-    named = [a for a in attributions if a.claimants]
+    metric_cues = metric_matcher().find(sentence)
+    dateline = DATELINE.match(sentence)
+    times = [t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end()]
     found = []
-    if phrases:
-        metric_cues = metric_matcher().find(sentence)
-        dateline = DATELINE.match(sentence)
-        times = [t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end()]
-        for phrase in phrases:
-            claim = judge_phrase(sentence, phrase, metric_cues, attributions, times, published, context)
-            if claim is None:
-                continue
-            claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
-                         span_start=start + phrase.start, span_end=start + phrase.end)
-            found.append(claim)
-    if named:
-        context.claimants = named[-1].claimants
-        context.claimant_text = sentence[named[-1].start:named[-1].end]
+    for phrase in phrases:
+        claim = judge_phrase(sentence, phrase, metric_cues, attributions, times, published, context)
+        if claim is None:
+            continue
+        claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
+                     span_start=start + phrase.start, span_end=start + phrase.end)
+        found.append(claim)
+    context.remember(attributions, sentence)
     return found
 
 
@@ -139,7 +155,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     if attribution is None:
         claimants, claimant_text = (), None
     elif attribution.anaphoric:
-        claimants, claimant_text = context.claimants, context.claimant_text
+        claimants, claimant_text = context.latest_claimants()
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
     expression = nearest(times, phrase)
