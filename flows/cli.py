@@ -75,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with quiet_console(enabled=not args.debug):
+        # Only the commands that run a Prefect flow need Prefect's console quietened.
+        with quiet_console(enabled=not args.debug and args.command in ("run", "serve")):
             return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("troopledger: interrupted", file=sys.stderr)
