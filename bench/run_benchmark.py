@@ -482,10 +482,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  run {index + 1}: full {run['full']['seconds']:.1f} s, nothing new "
                       f"{run['rerun_nothing_new']['seconds']:.2f} s, 1% new {run['rerun_one_percent_new']['seconds']:.1f} s, "
                       f"regex {run['regex']['seconds']:.2f} s", flush=True)
-            summaries[size] = summarize_size(size, megabytes, runs)
-            report["sizes"][str(size)] = {"median": summaries[size], "runs": runs}
+                # Written after every run, so an interrupted benchmark still leaves its figures.
+                summaries[size] = summarize_size(size, megabytes, runs)
+                report["sizes"][str(size)] = {"median": summaries[size], "runs": runs}
+                write_report(args.out, report)
             print_size(summaries[size])
-            write_report(args.out, report)
         cold = None
         if not args.no_samples:
             print("\n-- bundled samples --", flush=True)
