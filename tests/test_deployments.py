@@ -8,6 +8,7 @@ stopped by its fixture whatever the tests do.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -54,6 +55,11 @@ class PrefectServer:
 
     def get(self, path: str) -> httpx.Response:
         return httpx.get(f"{self.api_url}{path}", timeout=10)
+
+    def post(self, path: str, body: dict) -> list | dict:
+        response = httpx.post(f"{self.api_url}{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json()
 
     def deployment(self, name: str) -> dict:
         response = self.get(f"/deployments/name/{name}")
@@ -135,9 +141,10 @@ def server(tmp_path_factory):
     log = workdir / "server.log"
     process = start_in_group([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log, workdir)
     try:
-        wait_for_health(api_url, process, log)
         prefect = PrefectServer(api_url, env, workdir)
+        # Only writes the profile, so it can run while the server starts.
         prefect.cli("config", "set", f"PREFECT_API_URL={api_url}")
+        wait_for_health(api_url, process, log)
         yield prefect
     finally:
         stop_group(process)
@@ -189,6 +196,10 @@ def ingested(deployed, worker, tmp_path_factory):
     return lake, flow_run_id, output
 
 
+def run_artifacts(server: PrefectServer, key: str, flow_run_id: str) -> list[dict]:
+    return server.post("/artifacts/filter", {"artifacts": {"key": {"any_": [key]}, "flow_run_id": {"any_": [flow_run_id]}}})
+
+
 def assert_lake_built(lake: Path, documents: int) -> None:
     assert pq.read_table(lake / "documents").num_rows == documents
     assert pq.read_table(lake / "claims").num_rows > 0
@@ -225,8 +236,12 @@ def test_worker_completes_an_inbox_ingest_run_into_the_given_lake(deployed, inge
 
 
 def test_ingest_run_publishes_its_summary_artifact(deployed, ingested):
-    _, flow_run_id, _ = ingested
-    assert flow_run_id in deployed.cli("artifact", "inspect", "troopledger-run-summary")
+    _, flow_run_id, output = ingested
+    assert "troopledger-run-summary" in output  # the artifact's event, as `--watch` shows it
+    [artifact] = run_artifacts(deployed, "troopledger-run-summary", flow_run_id)
+    assert artifact["type"] == "table"
+    rows = {row["what"]: row["value"] for row in json.loads(artifact["data"])}
+    assert rows["documents read"] == 3 and rows["documents with errors"] == 0
 
 
 def test_worker_completes_a_nightly_rebuild_that_restores_the_marts(deployed, ingested, tmp_path):
@@ -237,6 +252,9 @@ def test_worker_completes_a_nightly_rebuild_that_restores_the_marts(deployed, in
     flow_run_id, _ = run_deployment(deployed, "troopledger-rebuild-models/nightly-rebuild", lake=str(lake))
     assert deployed.flow_run_state(flow_run_id) == "COMPLETED"
     assert_lake_built(lake, documents=3)
+    [artifact] = run_artifacts(deployed, "troopledger-rebuild-summary", flow_run_id)
+    marts = {row["mart"] for row in json.loads(artifact["data"])}
+    assert marts == {path.name for path in (lake / "marts").iterdir()}
 
 
 def wait_until_served(server: PrefectServer, name: str, process: subprocess.Popen, log: Path) -> dict:
