@@ -10,7 +10,7 @@ import pyarrow as pa
 from flows.inputs import InputFile, content_hash, read_input
 from schemas.tables import CLAIMS, DOCUMENTS
 from transforms.claims import extract_claims
-from transforms.documents import ParsedDocument, parse_file
+from transforms.documents import ParsedDocument, format_of, parse_file
 
 
 @dataclass
@@ -28,11 +28,6 @@ def short_hash(*parts: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def format_of(source_file: str) -> str:
-    suffix = source_file.rsplit(".", 1)[-1].lower()
-    return "html" if suffix == "htm" else suffix
-
-
 def parse_input(item: InputFile) -> tuple[list[ParsedDocument], str]:
     """Parse one input file; a file that cannot be read becomes one document with its error."""
     if item.problem is not None:
@@ -46,7 +41,7 @@ def parse_input(item: InputFile) -> tuple[list[ParsedDocument], str]:
 
 
 def failed_document(item: InputFile, error: str) -> ParsedDocument:
-    return ParsedDocument(source_path=item.source_file, format=format_of(item.source_file), text="",
+    return ParsedDocument(source_path=item.source_file, format=format_of(item.source_file) or "unknown", text="",
                           title=None, outlet=None, published_date=None, url=None, sections=[], error=error)
 
 

@@ -56,13 +56,15 @@ def discover(input_dir: Path) -> list[InputFile]:
 
 
 @task(name="read-manifest")
-def read_manifest(lake: Path, version: str) -> dict[str, tuple[int, int, str]]:
-    """The manifest of the last run, or an empty one when the code changed since it."""
+def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, str]], bool]:
+    """The manifest of the last run, and whether the code changed since it (then every input is re-read,
+    while the manifest still says which inputs were deleted)."""
     manifest = lakefs.read_state(lake, "manifest")
     runs = lakefs.read_table(lake, "runs")
-    if runs.num_rows == 0 or runs.sort_by([("finished_at", "descending")])["code_version"][0].as_py() != version:
-        return {}
-    return {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
+    code_changed = runs.num_rows == 0 or \
+        runs.sort_by([("finished_at", "descending")])["code_version"][0].as_py() != version
+    known = {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
+    return known, code_changed
 
 
 def batch_cache_key(context, parameters: dict) -> str:
@@ -158,12 +160,10 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         raise lakefs.LakeError(f"input folder {source} does not exist or is not a folder")
     started = datetime.now(timezone.utc)
     with lakefs.lake_lock(lake_dir, lock_wait_seconds):
-        removed = lakefs.remove_unreferenced_versions(lake_dir)
-        if removed:
-            logger.info("removed %d unreferenced table versions left by earlier runs", removed)
         version = code_version()
         inputs = discover(source)
-        plan = plan_run(inputs, read_manifest(lake_dir, version), full_refresh)
+        manifest, code_changed = read_manifest(lake_dir, version)
+        plan = plan_run(inputs, manifest, full_refresh or code_changed)
         logger.info("%d inputs: %d to read, %d unchanged, %d deleted", len(inputs), len(plan.to_read),
                     len(plan.unchanged), len(plan.deleted))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
@@ -175,7 +175,6 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         run_row = run_record(run_id, started, source, inputs, plan, results, version)
         commit_tables(lake_dir, plan, results, run_row, inputs)
         models = build_models(lake_dir)
-        lakefs.remove_unreferenced_versions(lake_dir)
         summary = summarize(lake_dir, run_id, plan, results, started, models)
     publish_summary_artifact(summary)
     logger.info("run %s: %d documents read (%d with errors), %d claims", run_id,
