@@ -28,9 +28,19 @@ NOUN_REACH = 60
 NOUN_WORDS = 5
 # Words that may stand between a number and the noun it counts ("3,000 more North Korean troops").
 NOUN_MODIFIER_WORDS = frozenset(
-    "more additional extra fresh new elite special regular active combat military korean north russian ukrainian "
+    "more additional extra further fresh new elite special regular active combat military korean north russian ukrainian "
     "nk dprk kpa strong other enemy own young trained armed well".split())
 MAX_CUE_COST = 14.0
+ARMY_BEFORE = re.compile(
+    r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|"
+    r"totalling|totaling|counts|with|has|had)\s+(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$",
+    re.IGNORECASE)
+ARMY_AFTER = re.compile(
+    r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
+    r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
+    r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+AUXILIARIES = frozenset("had have has been be being were was are is will would".split())
+CONJUNCTIONS = frozenset("and or but while whereas".split())
 SPECULATION_REACH = 30
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
@@ -188,29 +198,30 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
     tail = sentence[phrase.end:phrase.end + NOUN_REACH]
     clause = re.split(r"[,;:.()!?]", tail, maxsplit=1)[0]
     nouns = {noun.start: noun for noun in noun_matcher().find(clause)}
-    unknown = None
+    unknown, after_of = None, False
     for word in list(WORD.finditer(clause))[:NOUN_WORDS]:
         noun = nouns.get(word.start())
         if noun is not None:
             return Match(phrase.end + noun.start, phrase.end + noun.end, noun.text, noun.value)
         lowered = word.group(0).lower()
         if lowered == "of" or lowered in NOUN_MODIFIER_WORDS:
+            after_of = lowered == "of"
             continue
-        if lowered in number_followers() or lowered.endswith("ed") or word.group(0)[0].isupper():
-            break  # a verb or a name: the number stands alone
+        if lowered in number_followers() or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
+            break  # a verb or a name: the number stands alone ("dozens of KN-23s" are things)
         unknown = unknown or word
+        after_of = False
     if unknown is None:
         return None
     return Match(phrase.end + unknown.start(), phrase.end + unknown.end(), unknown.group(0), "other")
 
 
 def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
-    """"an army of 1.2 million", "its 1.2 million-strong military": the size of a force, not a deployment."""
-    before = sentence[max(0, phrase.start - 25):phrase.start].lower()
-    after = sentence[phrase.end:phrase.end + 30].lower()
-    if re.search(r"\b(?:army|military|armed forces)\s+(?:of|numbers|numbering|totals|totalling|totaling|counts|with)\s*$", before):
-        return True
-    return re.match(r"^[\s-]*(?:strong|active[- ]duty|standing|man)?[\s-]*(?:army|military|armed forces|standing army)\b", after) is not None
+    """"an army of 1.2 million", "its 1.2 million-strong military", "more than a million men under
+    arms": the size of a whole force, not a deployment."""
+    before = sentence[max(0, phrase.start - 40):phrase.start]
+    after = sentence[phrase.end:phrase.end + 40]
+    return bool(ARMY_BEFORE.search(before) or ARMY_AFTER.match(after))
 
 
 def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
@@ -238,18 +249,23 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
 
 
 def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
+    """Words between number and predicate; auxiliaries ("had been") cost little, punctuation and
+    a conjunction before the number ("300 died and 2,700 ...") much."""
     if cue.start >= phrase.end:
         gap, direction = sentence[phrase.end:cue.start], 0.0
     else:
         gap, direction = sentence[cue.end:phrase.start], 0.5
-    return len(WORD.findall(gap)) + 3 * len(BOUNDARY.findall(gap)) + direction
+    words = [w.lower() for w in WORD.findall(gap)]
+    cost = sum(0.3 if w in AUXILIARIES else 1.0 for w in words) + 3 * len(BOUNDARY.findall(gap)) + direction
+    if direction and any(w in CONJUNCTIONS for w in words):
+        cost += 2
+    return cost
 
 
 def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
-    """"could send up to 40,000", "may reach": a figure the text only imagines."""
-    anchor = min(cue.start, phrase.start)
-    window = sentence[max(0, anchor - SPECULATION_REACH):anchor]
-    window = re.split(r"[,;:.]", window)[-1]
+    """"could send up to 40,000", "a third wave could number 30,000", "may reach": a figure the text only imagines."""
+    start, end = min(cue.start, phrase.start), max(cue.end, phrase.end)
+    window = re.split(r"[,;:.]", sentence[max(0, start - SPECULATION_REACH):start])[-1] + sentence[start:end]
     return speculation_pattern().search(window) is not None
 
 
