@@ -39,6 +39,7 @@ ARMY_AFTER = re.compile(
     r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
     r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
     r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+REGION_WORDS = frozenset("eastern western northern southern central far".split())
 AUXILIARIES = frozenset("had have has been be being were was are is will would".split())
 CONJUNCTIONS = frozenset("and or but while whereas".split())
 SPECULATION_REACH = 30
@@ -46,6 +47,8 @@ SPECULATION_REACH = 30
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
 # "the toll is 300" counts people; "one of the men is 20" is an age.
 COUNT_SUBJECTS = frozenset("toll number figure total count tally estimate estimates casualties losses dead".split())
+# "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
+LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
 
 @dataclass
@@ -53,7 +56,8 @@ class Context:
     """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.", "it said")."""
     claimants: tuple[str, ...] = ()
     claimant_text: str | None = None
-    metric: str | None = None
+    metric: str | None = None  # of the last figure in this paragraph
+    document_metric: str | None = None  # of the last figure in the document
     subject: str | None = None
     paragraph_end: int = -1
     # Sentences without figures since the last attribution was read: read only when an "it said" needs them.
@@ -115,7 +119,8 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
     for start, end in split_sentences(text):
         paragraph_end = text.find("\n", end)
         if start > context.paragraph_end:
-            context.metric = None  # an elliptical figure borrows the metric only within its paragraph
+            # an elliptical figure borrows metric and subject only within its paragraph
+            context.metric = context.subject = None
         context.paragraph_end = paragraph_end if paragraph_end >= 0 else len(text)
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
     return claims
@@ -123,7 +128,8 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
 
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
     sentence = text[start:end]
-    phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None]
+    phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None
+               and not (p.start == 0 and LIST_MARKER.match(sentence))]
     if not phrases:
         context.unread.append(sentence)
         return []
@@ -153,9 +159,10 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
         return None
     cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
     if cue is None:
-        if context.metric is None or noun is not None or not attributions:
+        metric = elliptical_metric(sentence, phrase, noun, attributions, context)
+        if metric is None:
             return None
-        metric, metric_text = context.metric, None
+        metric_text = None
     else:
         metric, metric_text = cue.value.split("|")[0], cue.text
         if is_speculation(sentence, phrase, cue):
@@ -171,7 +178,8 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     expression = nearest(times, phrase)
     stated = expression is not None and dates_the_statement(sentence, expression)
     period_start, period_end = figure_period(expression, stated, published)
-    context.metric, context.subject = metric, subject
+    context.metric = context.document_metric = metric
+    context.subject = subject
     return {
         "metric": metric,
         "subject": subject,
@@ -189,6 +197,20 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
         "metric_text": metric_text,
         "period_text": expression.text if expression is not None else None,
     }
+
+
+def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
+                      context: Context) -> str | None:
+    """A figure with no predicate of its own borrows one: "South Korea estimates 4,700." takes its
+    paragraph's metric; "The NIS now puts the total at around 15,000." the document's."""
+    if noun is not None or not attributions:
+        return None
+    if context.metric is not None:
+        return context.metric
+    before = WORD.findall(sentence[:phrase.start].lower())
+    if context.document_metric is not None and COUNT_SUBJECTS.intersection(before[-6:]):
+        return context.document_metric
+    return None
 
 
 def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
@@ -283,9 +305,10 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attr
         return after[0].value
     clause_start = max((m.end() for m in BOUNDARY.finditer(sentence, 0, phrase.start)), default=0)
     for word in reversed([w for w in words if clause_start <= w.start and w.end <= phrase.start]):
-        before = WORD.findall(sentence[max(0, word.start - 20):word.start])
-        if before and before[-1].lower() in subject_blockers():
-            continue
+        before = [w.lower() for w in WORD.findall(sentence[max(0, word.start - 30):word.start])[-2:]]
+        if before and (before[-1] in subject_blockers() or (len(before) == 2 and before[0] in subject_blockers()
+                                                            and before[1] in REGION_WORDS)):
+            continue  # "in eastern Russia": a place, not whose personnel
         return word.value
     return context.subject or "KP"
 
