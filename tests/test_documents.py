@@ -328,3 +328,15 @@ def test_unknown_masthead_under_the_headline_is_the_outlet():
     text = f"{HEADLINE}\nSeoul Evening Ledger\nPublished: 30 Apr. 2025, 09:00\n\n{BODY}\n"
     assert find_outlet(text) == "Seoul Evening Ledger"
     assert find_outlet(f"{HEADLINE}\nSeoul Evening Ledger\n\n{BODY}\n") is None  # no dateline below: not sure
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("ANALYSIS | Published: 3 March 2025, 09:15 GMT | By Han Min-seo", date(2025, 3, 3)),
+    ("LIVE UPDATES | Friday 27 December 2024", date(2024, 12, 27)),
+    ("_Kyiv Ledger, 10 March 2025_", date(2025, 3, 10)),
+    ("**Published:** 25 September 2025 · **Verdict: False**", date(2025, 9, 25)),
+])
+def test_a_dateline_may_share_its_line_with_a_label_outlet_or_byline(line, expected):
+    from transforms.metadata import find_published_date
+
+    assert find_published_date(f"A headline about Kursk\n{line}\nThe body starts here.") == expected

@@ -146,8 +146,12 @@ def parse_published_date(text: str) -> date | None:
     return None
 
 
+# "ANALYSIS | Published: 1 April 2025", "LIVE UPDATES | Friday 27 December 2024 · 09:00": parts of a dateline.
+_LINE_SEGMENTS = re.compile(r"\s[|\u00b7\u2022]\s|\s\u2014\s")
+
+
 def _is_bare_dateline(line: str) -> bool:
-    """A short line that is a date and little else ("Wednesday, April 30, 2025 10:02 KST")."""
+    """A short line that is a date and little else ("Wednesday, April 30, 2025 10:02 KST", "Kyiv Ledger, 10 March 2025")."""
     line = line.strip()
     if not line or len(line) > 80:
         return False
@@ -156,7 +160,8 @@ def _is_bare_dateline(line: str) -> bool:
         return False
     rest = line[:match.start()] + " " + line[match.end():]
     words = [word for word in _WORD.findall(rest) if word.lower() not in _DATELINE_FILLER]
-    return len(words) <= 1
+    return len(words) <= 1 or (len(words) <= 3 and all(word[0].isupper() for word in words)
+                               and line[:match.start()].rstrip().endswith(","))
 
 
 def find_published_date(text: str) -> date | None:
@@ -173,10 +178,14 @@ def find_published_date(text: str) -> date | None:
             candidates.append((rank, match.start(), day))
     position = 0
     for line in top_lines(text, TOP_LINES):
-        if _is_bare_dateline(line):
-            day = parse_published_date(line)
-            if day is not None:
-                candidates.append((3, position, day))
+        for segment in _LINE_SEGMENTS.split(line):
+            segment = segment.strip(" \t*_>")
+            label = _labelled_line().match(segment)
+            if label or _is_bare_dateline(segment):
+                day = parse_published_date(segment)
+                rank = dict(_date_labels()).get(re.sub(r"\s+", " ", label.group(1).lower()), 3) if label else 3
+                if day is not None:
+                    candidates.append((rank, position, day))
         position += len(line) + 1
     if not candidates:
         return None
