@@ -96,6 +96,11 @@ def subject_matcher() -> PhraseMatcher:
 
 
 @cache
+def statement_cues() -> PhraseMatcher:
+    return PhraseMatcher([(r["cue"], "statement", False) for r in load_table("attribution_cues") if r["source"] == "before"])
+
+
+@cache
 def number_followers() -> frozenset[str]:
     return frozenset(r["word"].lower() for r in load_table("number_followers"))
 
@@ -176,7 +181,8 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
     expression = nearest(times, phrase)
-    stated = expression is not None and dates_the_statement(sentence, expression)
+    stated = expression is not None and (dates_the_statement(sentence, expression)
+                                         or follows_a_statement(sentence, expression, metric_cues, phrase))
     period_start, period_end = figure_period(expression, stated, published)
     context.metric = context.document_metric = metric
     context.subject = subject
@@ -327,6 +333,19 @@ def nearest(times, phrase: NumberPhrase):
     def distance(t) -> int:
         return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
     return min(times, key=distance, default=None)
+
+
+def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"Shoigu told Russian state media on Tuesday", "the 8,000 that officials cited last week": a few
+    words after a speech verb, with no predicate or number of the figure in between."""
+    for cue in statement_cues().find(sentence[:expression.start]):
+        gap = sentence[cue.end:expression.start]
+        if len(WORD.findall(gap)) > 4 or re.search(r"[,;:.]", gap):
+            continue
+        if any(cue.end <= m.start < expression.start for m in metric_cues) or cue.end <= phrase.start < expression.start:
+            continue
+        return True
+    return False
 
 
 def section_at(sections: list[tuple[str, int, int]], offset: int) -> str:
