@@ -11,7 +11,7 @@ from transforms.phrase_matcher import Match, PhraseMatcher
 
 # Between two names of one list of sources: commas, "and", "or", "the", and the heads that
 # follow an adjective ("South Korean, Ukrainian and Western sources").
-LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?)*$", re.IGNORECASE)
+LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?|in|of)*$", re.IGNORECASE)
 # How far a cue may stand from its source, in characters of words that do not end a clause.
 SOURCE_REACH = 60
 CLAUSE_BREAK = re.compile(r"[;:\u2014]|,\s+(?:while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
@@ -22,6 +22,9 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.IGNORECASE)
 RELATIVE_SOURCE = re.compile(r"^,\s*(?:which|who)\s+(?:has\s+|have\s+|had\s+)?$", re.IGNORECASE)
 # ", speaking on condition of anonymity, " between a source and its "said".
 APPOSITION = re.compile(r",[^,]{1,70},\s*$")
+# "the Joint Chiefs of Staff in Seoul", "Seoul spy agency": one source named twice.
+ADJACENT_GAP = re.compile(r"^\s*(?:in|of)?\s*$", re.IGNORECASE)
+WORD = re.compile(r"[\w'\u2019]+")
 CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 # "said the NIS." / "said Ukraine's military intelligence, adding...": an inverted source ends its clause.
 INVERTED_END = re.compile(r"^\s*(?:[,.;:!?]|$|\(|on\b|in\b|last\b|this\b|earlier\b)", re.IGNORECASE)
@@ -156,7 +159,7 @@ def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Matc
     if not chosen:
         return []
     joins = [i for i, gap in enumerate(gaps) if i and CONJUNCTION.search(gap)]
-    adjacent = [i for i, gap in enumerate(gaps) if i and not gap.strip()]
+    adjacent = [i for i, gap in enumerate(gaps) if i and ADJACENT_GAP.match(gap)]
     if forward:
         last = max(joins + adjacent, default=0)
         return chosen[:last + 1]
@@ -167,6 +170,14 @@ def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Matc
         else:
             break
     return kept
+
+
+def leading_name(sentence: str) -> tuple[str, ...]:
+    """The claimant a sentence opens with ("The NIS was first to sound the alarm."), for a later "it said"."""
+    names = claimant_matcher().find(sentence[:60])
+    if names and len(WORD.findall(sentence[:names[0].start])) <= 1:
+        return codes(names[:1])
+    return ()
 
 
 def codes(names: list[Match]) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from transforms.attributions import Attribution, find_attributions
+from transforms.attributions import Attribution, find_attributions, leading_name
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import dates_the_statement, figure_period, find_time_expressions
@@ -63,17 +63,23 @@ class Context:
     # Sentences without figures since the last attribution was read: read only when an "it said" needs them.
     unread: list[str] = field(default_factory=list)
 
-    def remember(self, attributions: list[Attribution], sentence: str) -> None:
+    def remember(self, attributions: list[Attribution], sentence: str) -> bool:
+        """Keep the last source this sentence names; whether it named one."""
         named = [a for a in attributions if a.claimants]
         if named:
             self.claimants, self.claimant_text = named[-1].claimants, sentence[named[-1].start:named[-1].end]
             self.unread.clear()
+        return bool(named)
 
     def latest_claimants(self) -> tuple[tuple[str, ...], str | None]:
+        """The source an "it said" points back to: the last one named, or the subject an earlier
+        sentence opens with ("The NIS was first to sound the alarm. In October it said ...")."""
         while self.unread:
             sentence = self.unread.pop()
-            self.remember(find_attributions(sentence), sentence)
-            if not self.unread:
+            if self.remember(find_attributions(sentence), sentence):
+                break
+            if leading_name(sentence):
+                self.claimants, self.claimant_text = leading_name(sentence), None
                 break
         self.unread.clear()
         return self.claimants, self.claimant_text
