@@ -208,7 +208,8 @@ def test_sigkill_at_each_commit_step_then_the_next_run_heals(builds, cli_env, tm
     # Renames in order: the journal, then per table a part and the link (documents, claims, runs),
     # the manifest, the marts, warehouse.duckdb, the journal's retirement. Step 5 leaves new
     # documents beside old claims; the later steps land among the marts and the commit.
-    for step in sorted({3, 5, 8, renames // 2 + 2, renames - 1}):
+    # (Three steps keep the suite fast; the random-delay test below covers other moments.)
+    for step in sorted({5, renames // 2 + 2, renames - 1}):
         lake = copy_lake(builds["lakes"]["before"], tmp_path / f"lake_{step}")
         killed = subprocess.run(CRASH_HELPER + [str(lake), str(step), "run", str(builds["after"]), "--lake", str(lake)],
                                 env=cli_env, capture_output=True, text=True)
@@ -223,7 +224,7 @@ def test_sigkill_after_random_delays_then_the_next_run_heals(builds, cli_env, tm
     subprocess.run(troopledger(lake, "run", str(builds["after"]), "--lake", str(lake)), env=cli_env, check=True,
                    capture_output=True)
     whole_run = time.monotonic() - started
-    delays = random.Random(6).sample([whole_run * f for f in (0.6, 0.7, 0.8, 0.88, 0.95)], 3)
+    delays = random.Random(6).sample([whole_run * f for f in (0.6, 0.7, 0.8, 0.88, 0.95)], 2)
     for trial, delay in enumerate(delays):
         lake = copy_lake(builds["lakes"]["before"], tmp_path / f"lake_{trial}")
         process = subprocess.Popen(troopledger(lake, "run", str(builds["after"]), "--lake", str(lake)), env=cli_env,
