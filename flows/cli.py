@@ -163,9 +163,17 @@ def console_handlers() -> list[logging.Handler]:
 
 
 def command_run(args) -> int:
-    from flows.ingest import SAMPLES_DIR, run_ingest
+    from flows.incremental import SAMPLES_DIR, nothing_new
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
+    unchanged = None if args.full_refresh else nothing_new(input_dir, args.lake)
+    if unchanged is not None:
+        print(format_summary({"run_id": None, "inputs_unchanged": len(unchanged.unchanged),
+                              "lake": str(Path(args.lake).absolute())}) if not args.json else
+              json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
+        return 0
+    from flows.ingest import run_ingest
+
     summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
                          lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:

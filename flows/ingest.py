@@ -6,9 +6,7 @@ which), replaces their rows, drops the rows of deleted inputs, and rebuilds the 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from functools import cache
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,26 +18,13 @@ from prefect.artifacts import create_table_artifact
 
 from flows import lake as lakefs
 from flows.extract import BatchResult, batch_fingerprint, extract_batch, stamp_run
+from flows import incremental
+from flows.incremental import SAMPLES_DIR, code_version
 from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
 from warehouse.runner import build_warehouse
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = PROJECT_ROOT / "samples"
 BATCH_SIZE = 250
-
-
-@cache
-def code_version() -> str:
-    """Hash of the extraction code and word tables: a change re-extracts every input."""
-    digest = hashlib.sha256()
-    sources = [*(PROJECT_ROOT / "transforms").rglob("*"), *(PROJECT_ROOT / "schemas").rglob("*"),
-               PROJECT_ROOT / "flows" / "extract.py"]
-    for path in sorted(sources):
-        if path.suffix in (".py", ".tsv"):
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def new_run_id() -> str:
@@ -57,14 +42,7 @@ def discover(input_dir: Path) -> list[InputFile]:
 
 @task(name="read-manifest")
 def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, str]], bool]:
-    """The manifest of the last run, and whether the code changed since it (then every input is re-read,
-    while the manifest still says which inputs were deleted)."""
-    manifest = lakefs.read_state(lake, "manifest")
-    runs = lakefs.read_table(lake, "runs")
-    code_changed = runs.num_rows == 0 or \
-        runs.sort_by([("finished_at", "descending")])["code_version"][0].as_py() != version
-    known = {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
-    return known, code_changed
+    return incremental.read_manifest(lake, version)
 
 
 def batch_cache_key(context, parameters: dict) -> str:

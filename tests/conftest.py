@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ CORPUS = ROOT / "tests" / "corpus"
 # The first start of a temporary Prefect server on an empty PREFECT_HOME can take over 20 s here.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Cached task results of this test session only: never ones an earlier session or a user's run left.
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = tempfile.mkdtemp(prefix="troopledger-test-results-")
 
 
 @pytest.fixture(scope="session")

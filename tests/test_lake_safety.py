@@ -19,6 +19,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+import flows.incremental
 import flows.ingest
 import warehouse.runner
 from conftest import CORPUS, ROOT
@@ -94,6 +95,7 @@ def pinned_code_version():
     (crash_helpers.py pins the same version in subprocesses)."""
     patch = pytest.MonkeyPatch()
     patch.setattr(flows.ingest, "code_version", lambda: PINNED_CODE_VERSION)
+    patch.setattr(flows.incremental, "code_version", lambda: PINNED_CODE_VERSION)
     yield
     patch.undo()
 
@@ -126,7 +128,8 @@ def cli_env(prefect_server, tmp_path_factory):
 
     env = dict(os.environ, PREFECT_HOME=str(tmp_path_factory.mktemp("prefect_home")),
                PREFECT_API_URL=PREFECT_API_URL.value(), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PYTHONPATH=str(ROOT))
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120", PYTHONPATH=str(ROOT),
+               TROOPLEDGER_TEST_CODE_VERSION=PINNED_CODE_VERSION)
     return env
 
 
