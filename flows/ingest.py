@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 
+from flows import incremental
 from flows import lake as lakefs
 from flows.extract import BatchResult, batch_fingerprint, extract_batch, stamp_run
-from flows import incremental
 from flows.incremental import SAMPLES_DIR, code_version
 from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
@@ -69,15 +69,23 @@ def commit_tables(lake: Path, plan: RunPlan, results: list[BatchResult], run_row
     kept_claims, new_claims, _ = split_parts(lake, "claims", "doc_id", dropped_ids)
     lakefs.publish_version(lake, "claims", kept_claims, [r.claims for r in results] + new_claims, run_id)
     lakefs.publish_version(lake, "runs", lakefs.current_parts(lake, "runs"), [pa.Table.from_pylist([run_row], schema=RUNS)], run_id)
-    hashes = {k: v for r in results for k, v in r.hashes.items()}
+    lakefs.write_state(lake, "manifest", next_manifest(lake, inputs, results, run_id))
+    return {"documents_dropped": len(dropped_ids)}
+
+
+def next_manifest(lake: Path, inputs: list[InputFile], results: list[BatchResult], run_id: str) -> pa.Table:
+    """Every present input with its size, mtime and hash; the run that last read it."""
+    read = {name: digest for result in results for name, digest in result.hashes.items()}
     old = {row["source_file"]: row for row in lakefs.read_state(lake, "manifest").to_pylist()}
     rows = []
     for item in inputs:
-        digest = hashes.get(item.source_file) or old.get(item.source_file, {}).get("content_sha256", "")
+        if item.source_file in read:
+            digest, last_run = read[item.source_file], run_id
+        else:
+            digest, last_run = old[item.source_file]["content_sha256"], old[item.source_file]["run_id"]
         rows.append({"source_file": item.source_file, "size": item.size, "mtime_ns": item.mtime_ns,
-                     "content_sha256": digest, "run_id": run_id if item.source_file in hashes else old[item.source_file]["run_id"]})
-    lakefs.write_state(lake, "manifest", pa.Table.from_pylist(rows, schema=MANIFEST))
-    return {"documents_dropped": len(dropped_ids)}
+                     "content_sha256": digest, "run_id": last_run})
+    return pa.Table.from_pylist(rows, schema=MANIFEST)
 
 
 def split_parts(lake: Path, table: str, key: str, drop: set[str]) -> tuple[list, list[pa.Table], set[str]]:
