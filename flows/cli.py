@@ -26,6 +26,8 @@ import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows.lake import local_lake
+
 DEFAULT_LAKE = "lake"
 # Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
 QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
@@ -204,7 +206,7 @@ class QueryRefused(Exception):
 
 
 def command_query(args) -> int:
-    con = open_read_only_warehouse(Path(args.lake))
+    con = open_read_only_warehouse(local_lake(args.lake))
     try:
         statements = con.extract_statements(args.sql)
         refused = [s.type.name for s in statements if s.type.name not in QUERY_STATEMENTS]
@@ -266,7 +268,7 @@ def command_explain(args) -> int:
 def command_report(args) -> int:
     from warehouse.report import write_report
 
-    out = write_report(Path(args.lake), args.out)
+    out = write_report(local_lake(args.lake), args.out)
     print(f"report written to {out}")
     return 0
 

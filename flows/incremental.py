@@ -41,7 +41,7 @@ def nothing_new(input_dir: str, lake: str) -> RunPlan | None:
     """The plan when a run would find nothing new, read without starting Prefect (a no-op rerun then
     costs a directory walk, not an orchestration start); None when there is work or anything to
     recover."""
-    lake_dir = Path(lake).absolute()
+    lake_dir = lakefs.local_lake(lake)
     if lakefs.current_version_dir(lake_dir, "documents") is None or lakefs.journal_dir(lake_dir).exists():
         return None
     manifest, code_changed = read_manifest(lake_dir, code_version())

@@ -141,7 +141,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
            batch_size: int = BATCH_SIZE, lock_wait_seconds: float = 60.0) -> dict:
     """Ingest new and changed articles from input_dir into the lake and rebuild the marts."""
     logger = get_run_logger()
-    source, lake_dir = Path(input_dir), Path(lake).absolute()
+    source, lake_dir = Path(input_dir), lakefs.local_lake(lake)
     if not source.is_dir():
         raise lakefs.LakeError(f"input folder {source} does not exist or is not a folder")
     started = datetime.now(timezone.utc)

@@ -23,6 +23,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import threading
@@ -66,6 +67,16 @@ class LakeBusy(LakeError):
 class Part:
     path: Path  # a Parquet file inside the current version folder
     name: str
+
+
+def local_lake(lake: str | Path) -> Path:
+    """The lake folder as an absolute local path. An object-store URL is refused with a clear line:
+    the writer needs a POSIX file system (atomic renames, symlinks, hard links, flock); see
+    docs/reliability.md, "Where the lake can live"."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(lake)):
+        raise LakeError(f"lake {lake} is a URL: troopledger writes lakes on a local file system only; "
+                        "write locally, then copy the current table versions to the object store")
+    return Path(lake).absolute()
 
 
 def lake_key(lake: Path) -> Path:

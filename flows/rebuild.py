@@ -15,7 +15,7 @@ from warehouse.runner import build_warehouse
 def rebuild_models(lake: str = "lake", lock_wait_seconds: float = 300.0) -> dict:
     """Rebuild LAKE/marts and LAKE/warehouse.duckdb from the tables already in the lake."""
     logger = get_run_logger()
-    lake_dir = Path(lake).absolute()
+    lake_dir = lakefs.local_lake(lake)
     # A rebuild may come due while an ingest writes the lake; it waits for the lock.
     with lakefs.lake_lock(lake_dir, lock_wait_seconds):
         result = build_warehouse(lake_dir)

@@ -112,3 +112,13 @@ def test_a_run_that_cannot_complete_exits_1_with_one_line(prefect_server, tmp_pa
     assert cli.main(["run", str(tmp_path / "missing"), "--lake", str(tmp_path / "lake")]) == 1
     err = capfd.readouterr().err
     assert err.strip().splitlines() == [f"troopledger: error: input folder {tmp_path / 'missing'} does not exist or is not a folder"]
+
+
+def test_an_object_store_lake_is_refused_in_one_line(tmp_path, capsys):
+    """The writer needs a local file system; a URL must not become a folder named 's3:'."""
+    from flows.cli import main
+
+    assert main(["query", "select 1", "--lake", "s3://bucket/lake"]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("troopledger: error: lake s3://bucket/lake is a URL") and "\n" not in error
+    assert not (tmp_path / "s3:").exists()
