@@ -18,6 +18,7 @@ from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.sections import section_at
 from transforms.sentences import split_sentences
 
 BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
@@ -26,10 +27,6 @@ WORD = re.compile(r"[\w'\u2019]+")
 NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
-# Words that may stand between a number and the noun it counts ("3,000 more North Korean troops").
-NOUN_MODIFIER_WORDS = frozenset(
-    "more additional extra further fresh new elite special regular active combat military korean north russian ukrainian "
-    "nk dprk kpa strong other enemy own young trained armed well".split())
 MAX_CUE_COST = 14.0
 ARMY_BEFORE = re.compile(
     r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|"
@@ -39,14 +36,9 @@ ARMY_AFTER = re.compile(
     r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
     r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
     r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
-REGION_WORDS = frozenset("eastern western northern southern central far".split())
-AUXILIARIES = frozenset("had have has been be being were was are is will would".split())
-CONJUNCTIONS = frozenset("and or but while whereas".split())
 SPECULATION_REACH = 30
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
-# "the toll is 300" counts people; "one of the men is 20" is an age.
-COUNT_SUBJECTS = frozenset("toll number figure total count tally estimate estimates casualties losses dead".split())
 # "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
 LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
@@ -104,6 +96,13 @@ def subject_matcher() -> PhraseMatcher:
 @cache
 def statement_cues() -> PhraseMatcher:
     return PhraseMatcher([(r["cue"], "statement", False) for r in load_table("attribution_cues") if r["source"] == "before"])
+
+
+@cache
+def word_class(name: str) -> frozenset[str]:
+    """A class of claim_words.tsv: noun_modifier ("3,000 more North Korean troops"), count_subject ("the toll
+    is 300", not an age), region ("in eastern Russia"), auxiliary, conjunction."""
+    return frozenset(r["word"].lower() for r in load_table("claim_words") if r["class"] == name)
 
 
 @cache
@@ -220,7 +219,7 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
     if context.metric is not None:
         return context.metric
     before = WORD.findall(sentence[:phrase.start].lower())
-    if context.document_metric is not None and COUNT_SUBJECTS.intersection(before[-6:]):
+    if context.document_metric is not None and word_class("count_subject").intersection(before[-6:]):
         return context.document_metric
     return None
 
@@ -238,7 +237,7 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
         if noun is not None:
             return Match(phrase.end + noun.start, phrase.end + noun.end, noun.text, noun.value)
         lowered = word.group(0).lower()
-        if lowered == "of" or lowered in NOUN_MODIFIER_WORDS:
+        if lowered == "of" or lowered in word_class("noun_modifier"):
             after_of = lowered == "of"
             continue
         if lowered in number_followers() or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
@@ -265,7 +264,7 @@ def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
         return False
     if before[-1] in ("aged", "age", "ages") or before[-2:] == ["the", "other"]:
         return True
-    return before[-1] in ("is", "was") and (len(before) < 2 or before[-2] not in COUNT_SUBJECTS)
+    return before[-1] in ("is", "was") and (len(before) < 2 or before[-2] not in word_class("count_subject"))
 
 
 def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
@@ -290,8 +289,8 @@ def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
     else:
         gap, direction = sentence[cue.end:phrase.start], 0.5
     words = [w.lower() for w in WORD.findall(gap)]
-    cost = sum(0.3 if w in AUXILIARIES else 1.0 for w in words) + 3 * len(BOUNDARY.findall(gap)) + direction
-    if direction and any(w in CONJUNCTIONS for w in words):
+    cost = sum(0.3 if w in word_class("auxiliary") else 1.0 for w in words) + 3 * len(BOUNDARY.findall(gap)) + direction
+    if direction and any(w in word_class("conjunction") for w in words):
         cost += 2
     return cost
 
@@ -319,7 +318,7 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attr
     for word in reversed([w for w in words if clause_start <= w.start and w.end <= phrase.start]):
         before = [w.lower() for w in WORD.findall(sentence[max(0, word.start - 30):word.start])[-2:]]
         if before and (before[-1] in subject_blockers() or (len(before) == 2 and before[0] in subject_blockers()
-                                                            and before[1] in REGION_WORDS)):
+                                                            and before[1] in word_class("region"))):
             continue  # "in eastern Russia": a place, not whose personnel
         return word.value
     return context.subject or "KP"
@@ -352,10 +351,3 @@ def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phr
             continue
         return True
     return False
-
-
-def section_at(sections: list[tuple[str, int, int]], offset: int) -> str:
-    for section, start, end in sections:
-        if start <= offset < end:
-            return section
-    return "body"
