@@ -44,10 +44,13 @@ def test_some_14000_deployed_is_one_estimate_per_claimant_with_its_documents(war
 
 
 def test_the_latest_estimate_of_each_claimant_points_at_its_sentence(warehouse):
-    [(sentence,)] = rows(warehouse, """
-        select example_sentence from latest_estimates
-        where claimant = 'UA' and metric = 'troops_deployed' and subject = 'KP'""")
-    assert "South Korean, Ukrainian and Western sources" in sentence
+    """The NIS said "some 12,000" in the sample of 2024-10-18 and "roughly 3,000 additional" in the
+    sample of 2025-04-30 ("The agency said ..."): the later one is its latest estimate."""
+    [(low, qualifier, reported, sentence)] = rows(warehouse, """
+        select value_low, qualifier, last_reported_date, example_sentence from latest_estimates
+        where claimant = 'KR-NIS' and metric = 'troops_deployed' and subject = 'KP'""")
+    assert (low, qualifier, str(reported)) == (3000, "approx", "2025-04-30")
+    assert sentence.startswith("The agency said Pyongyang had sent roughly 3,000 additional soldiers")
 
 
 def test_pyongyangs_nine_dead_is_one_estimate_from_two_documents(warehouse):
