@@ -340,3 +340,10 @@ def test_a_dateline_may_share_its_line_with_a_label_outlet_or_byline(line, expec
     from transforms.metadata import find_published_date
 
     assert find_published_date(f"A headline about Kursk\n{line}\nThe body starts here.") == expected
+
+
+def test_a_wire_dateline_with_its_year_dates_the_story():
+    from transforms.metadata import find_published_date
+
+    assert find_published_date("A headline\n\nSEOUL, Oct. 30, 2024 (Wire) - The body.") == date(2024, 10, 30)
+    assert find_published_date("A headline\n\nSEOUL, Oct. 30 (Wire) - The body.") is None

@@ -14,6 +14,7 @@ from transforms.phrase_matcher import Match, PhraseMatcher
 LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?|in|of)*$", re.IGNORECASE)
 # How far a cue may stand from its source, in characters of words that do not end a clause.
 SOURCE_REACH = 60
+SENTENCE_END = re.compile(r"[.!?]")
 CLAUSE_BREAK = re.compile(r"[;:\u2014]|,\s+(?:while|but|and)\b|\bthat\b|\bwhile\b|\bbut\b", re.IGNORECASE)
 # A messenger relays another source's figure: "a lawmaker citing HUR" is HUR's claim.
 RELAY_CUES = {"citing", "quoting", "briefed by", "briefing by", "relaying", "according to"}
@@ -122,7 +123,7 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
         return Attribution(cue.start, cue.end, cue.start, after[-1].end, codes(after), False)
     if anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,")):
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
-    if re.search(r",\s*$", sentence[:cue.start]) and names and not sentence[:names[0].start].strip():
+    if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
         return Attribution(cue.start, cue.end, names[0].start, cue.end, codes([names[0]]), False)
     return None
 
@@ -140,7 +141,7 @@ def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bo
     for name in candidates:
         gap = sentence[edge:name.start] if forward else sentence[name.end:edge]
         if not chosen:
-            if len(gap) > reach or CLAUSE_BREAK.search(gap) or re.search(r"[.!?]", gap):
+            if len(gap) > reach or CLAUSE_BREAK.search(gap) or SENTENCE_END.search(gap):
                 break
             if not forward and PASSIVE.search(gap):
                 break  # "Russia is usually put at", "the North is believed": no source

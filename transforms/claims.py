@@ -23,6 +23,9 @@ from transforms.sentences import split_sentences
 
 BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
 WORD = re.compile(r"[\w'\u2019]+")
+PUNCTUATION = re.compile(r"[,;:.]")
+CLAUSE_END = re.compile(r"[,;:.()!?]")
+FROM_OR_OF = re.compile(r"^\s*(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE)
 # The noun a number counts stands within this many characters after it ("14,000 North Korean soldiers").
 NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
@@ -229,7 +232,7 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
     something else ("two countries", "millions of shells": value "other"), or None when no noun
     follows ("6,000 were killed", "11,000 went", "4,700.")."""
     tail = sentence[phrase.end:phrase.end + NOUN_REACH]
-    clause = re.split(r"[,;:.()!?]", tail, maxsplit=1)[0]
+    clause = CLAUSE_END.split(tail, maxsplit=1)[0]
     nouns = {noun.start: noun for noun in noun_matcher().find(clause)}
     unknown, after_of = None, False
     for word in list(WORD.finditer(clause))[:NOUN_WORDS]:
@@ -298,7 +301,7 @@ def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
 def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
     """"could send up to 40,000", "a third wave could number 30,000", "may reach": a figure the text only imagines."""
     start, end = min(cue.start, phrase.start), max(cue.end, phrase.end)
-    window = re.split(r"[,;:.]", sentence[max(0, start - SPECULATION_REACH):start])[-1] + sentence[start:end]
+    window = PUNCTUATION.split(sentence[max(0, start - SPECULATION_REACH):start])[-1] + sentence[start:end]
     return speculation_pattern().search(window) is not None
 
 
@@ -311,7 +314,7 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attr
     if inside:
         return inside[0].value
     after = [w for w in words if noun_end <= w.start <= noun_end + 12
-             and re.match(r"^\s*(?:from|of)\s+(?:the\s+)?$", sentence[noun_end:w.start], re.IGNORECASE)]
+             and FROM_OR_OF.match(sentence[noun_end:w.start])]
     if after:
         return after[0].value
     clause_start = max((m.end() for m in BOUNDARY.finditer(sentence, 0, phrase.start)), default=0)
@@ -345,7 +348,7 @@ def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phr
     words after a speech verb, with no predicate or number of the figure in between."""
     for cue in statement_cues().find(sentence[:expression.start]):
         gap = sentence[cue.end:expression.start]
-        if len(WORD.findall(gap)) > 4 or re.search(r"[,;:.]", gap):
+        if len(WORD.findall(gap)) > 4 or PUNCTUATION.search(gap):
             continue
         if any(cue.end <= m.start < expression.start for m in metric_cues) or cue.end <= phrase.start < expression.start:
             continue

@@ -20,6 +20,8 @@ Text whose characters are mostly controls or replacement characters is binary af
 
 from __future__ import annotations
 
+import re
+
 import codecs
 from dataclasses import dataclass
 
@@ -142,8 +144,11 @@ def _checked(text: str, encoding: str) -> Decoded:
     return Decoded(text, encoding)
 
 
+# Replacement characters and C0 controls other than \t \n \x0c \r and ESC: signs of a wrong decoding.
+_BAD_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
 def _control_share(sample: str) -> float:
     if not sample:
         return 0.0
-    bad = sum(1 for char in sample if char == "\ufffd" or (ord(char) < 32 and char not in "\n\r\t\x0c\x1b"))
-    return bad / len(sample)
+    return len(_BAD_CHARACTER.findall(sample)) / len(sample)

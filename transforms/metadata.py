@@ -146,6 +146,8 @@ def parse_published_date(text: str) -> date | None:
     return None
 
 
+_WIRE_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+([A-Z][a-z]{2,9}\.?\s+\d{1,2},\s*\d{4}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?,?\s+\d{4})"
+                            r"\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]")
 # "ANALYSIS | Published: 1 April 2025", "LIVE UPDATES | Friday 27 December 2024 · 09:00": parts of a dateline.
 _LINE_SEGMENTS = re.compile(r"\s[|\u00b7\u2022]\s|\s\u2014\s")
 
@@ -178,6 +180,11 @@ def find_published_date(text: str) -> date | None:
             candidates.append((rank, match.start(), day))
     position = 0
     for line in top_lines(text, TOP_LINES):
+        wire = _WIRE_DATELINE.match(line)
+        if wire:  # "SEOUL, Oct. 30, 2024 (Yonhap) -": a wire story's filing date, when it names the year
+            day = parse_published_date(wire.group(1))
+            if day is not None:
+                candidates.append((4, position, day))
         for segment in _LINE_SEGMENTS.split(line):
             segment = segment.strip(" \t*_>")
             label = _labelled_line().match(segment)
