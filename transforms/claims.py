@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.attributions import Attribution, find_attributions, leading_name
 from transforms.lexicon import load_table
@@ -149,13 +149,12 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     attributions = [a for a in find_attributions(sentence)
                     if not any(p.start <= a.cue_start < p.end for p in phrases)]  # "an estimated 1,100"
     metric_cues = metric_matcher().find(sentence)
-    dateline = DATELINE.match(sentence)
-    times = [t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end()]
     found = []
     for phrase in phrases:
-        claim = judge_phrase(sentence, phrase, metric_cues, attributions, times, published, context)
+        claim = judge_phrase(sentence, phrase, metric_cues, attributions, context)
         if claim is None:
             continue
+        add_period(claim, sentence, phrase, metric_cues, published)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
         found.append(claim)
@@ -164,7 +163,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
 
 
 def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
-                 attributions: list[Attribution], times, published: date | None, context: Context) -> dict | None:
+                 attributions: list[Attribution], context: Context) -> dict | None:
     noun = counted_noun(sentence, phrase)
     if noun is not None and noun.value != "person":
         return None
@@ -188,10 +187,6 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
         claimants, claimant_text = context.latest_claimants()
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
-    expression = nearest(times, phrase)
-    stated = expression is not None and (dates_the_statement(sentence, expression)
-                                         or follows_a_statement(sentence, expression, metric_cues, phrase))
-    period_start, period_end = figure_period(expression, stated, published)
     context.metric = context.document_metric = metric
     context.subject = subject
     return {
@@ -205,12 +200,26 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
         "number_text": phrase.text,
         "claimants": list(claimants),
         "claimant_text": claimant_text,
-        "reported_date": published,
-        "period_start": period_start,
-        "period_end": period_end,
         "metric_text": metric_text,
-        "period_text": expression.text if expression is not None else None,
     }
+
+
+@lru_cache(maxsize=256)
+def time_expressions(sentence: str, published: date | None) -> tuple:
+    """The sentence's time words, less a dateline's ("SEOUL, April 30 (Yonhap) -")."""
+    dateline = DATELINE.match(sentence)
+    return tuple(t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end())
+
+
+def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
+    """The period from the time words nearest the figure (read only for figures that are claims:
+    resolving time words is the costliest step)."""
+    expression = nearest(time_expressions(sentence, published), phrase)
+    stated = expression is not None and (dates_the_statement(sentence, expression)
+                                         or follows_a_statement(sentence, expression, metric_cues, phrase))
+    period_start, period_end = figure_period(expression, stated, published)
+    claim.update(reported_date=published, period_start=period_start, period_end=period_end,
+                 period_text=expression.text if expression is not None else None)
 
 
 def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
