@@ -19,7 +19,6 @@ See docs/reliability.md.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os
