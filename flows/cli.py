@@ -274,9 +274,12 @@ def command_report(args) -> int:
 
 
 def command_serve(args) -> int:
+    from prefect.schedules import Cron
+
     from flows.ingest import SAMPLES_DIR, ingest
 
-    ingest.serve(name="troopledger-serve", cron=args.cron,
+    # UTC, as the deployments in prefect.yaml: a schedule should not move with the server's clock.
+    ingest.serve(name="troopledger-serve", schedules=[Cron(args.cron, timezone="UTC")],
                  parameters={"input_dir": os.path.abspath(args.input_dir or SAMPLES_DIR),
                              "lake": os.path.abspath(args.lake)})
     return 0
