@@ -112,6 +112,10 @@ def test_an_elliptical_figure_borrows_the_metric_of_its_paragraph():
     ("As of April 13, about 600 North Koreans had been killed.", None, date(2025, 4, 13)),
     ("Since October, 4,000 North Korean soldiers have been killed or wounded.", date(2024, 10, 1), date(2025, 4, 30)),
     ("SEOUL, April 29 (Wire) - About 600 North Korean soldiers have been killed.", None, date(2025, 4, 30)),
+    ("On April 23, South Korea's Joint Chiefs of Staff estimated that 1,100 North Koreans were killed or wounded.",
+     None, date(2025, 4, 23)),
+    ("- March 2025: Seoul's spy agency says 3,000 more North Korean troops were sent.", None, date(2025, 3, 31)),
+    ("Shoigu told Russian state media on Tuesday that Pyongyang would send 1,000 sappers.", None, date(2025, 4, 29)),
 ])
 def test_period_follows_the_time_words_that_govern_the_figure(text, start, end):
     claim = only(text)

@@ -216,7 +216,8 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
     resolving time words is the costliest step)."""
     expression = nearest(time_expressions(sentence, published), phrase)
     stated = expression is not None and (dates_the_statement(sentence, expression)
-                                         or follows_a_statement(sentence, expression, metric_cues, phrase))
+                                         or follows_a_statement(sentence, expression, metric_cues, phrase)
+                                         or opens_a_statement(sentence, expression, metric_cues, phrase))
     period_start, period_end = figure_period(expression, stated, published)
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
                  period_text=expression.text if expression is not None else None)
@@ -350,6 +351,25 @@ def nearest(times, phrase: NumberPhrase):
     def distance(t) -> int:
         return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
     return min(times, key=distance, default=None)
+
+
+def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"On December 23, 2024, South Korea's Joint Chiefs of Staff estimated ...", "- Oct 2024: Seoul's
+    spy agency says ...", "At the ceremony on Friday, Kim told ...": time words that open the sentence
+    and date the statement that follows them."""
+    lead = sentence[:expression.start]
+    if "," in lead or len(WORD.findall(lead)) > 4:
+        return False
+    rest = sentence[expression.end:]
+    if not rest.lstrip().startswith((",", ":")):
+        return False
+    for cue in statement_cues().find(rest[:120]):
+        start, end = expression.end, expression.end + cue.start
+        if len(WORD.findall(sentence[start:end])) > 9 or start <= phrase.start < end \
+                or any(start <= m.start < end for m in metric_cues):
+            return False
+        return True
+    return False
 
 
 def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
