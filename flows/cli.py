@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The temporary Prefect server would try to send usage telemetry and log an error when offline.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
         # Only the commands that run a Prefect flow need Prefect's console quietened.
         with quiet_console(enabled=not args.debug and args.command in ("run", "serve")):
