@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 
-from transforms.attributions import Attribution, find_attributions, leading_name
+from transforms.attributions import WORD, Attribution, find_attributions, leading_name
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import dates_the_statement, figure_period, find_time_expressions
@@ -22,7 +22,6 @@ from transforms.sections import section_at
 from transforms.sentences import split_sentences
 
 BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
-WORD = re.compile(r"[\w'\u2019]+")
 PUNCTUATION = re.compile(r"[,;:.]")
 CLAUSE_END = re.compile(r"[,;:.()!?]")
 FROM_OR_OF = re.compile(r"^\s*(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -73,8 +72,9 @@ class Context:
             sentence = self.unread.pop()
             if self.remember(find_attributions(sentence), sentence):
                 break
-            if leading_name(sentence):
-                self.claimants, self.claimant_text = leading_name(sentence), None
+            opener = leading_name(sentence)
+            if opener:
+                self.claimants, self.claimant_text = opener, None
                 break
         self.unread.clear()
         return self.claimants, self.claimant_text
@@ -109,13 +109,10 @@ def word_class(name: str) -> frozenset[str]:
 
 
 @cache
-def number_followers() -> frozenset[str]:
-    return frozenset(r["word"].lower() for r in load_table("number_followers"))
-
-
-@cache
-def subject_blockers() -> frozenset[str]:
-    return frozenset(r["word"].lower() for r in load_table("subject_blockers"))
+def word_set(table: str) -> frozenset[str]:
+    """The `word` column of a one-column table: number_followers ("6,000 were killed"), subject_blockers
+    ("alongside Russia")."""
+    return frozenset(r["word"].lower() for r in load_table(table))
 
 
 @cache
@@ -253,7 +250,7 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
         if lowered == "of" or lowered in word_class("noun_modifier"):
             after_of = lowered == "of"
             continue
-        if lowered in number_followers() or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
+        if lowered in word_set("number_followers") or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
             break  # a verb or a name: the number stands alone ("dozens of KN-23s" are things)
         unknown = unknown or word
         after_of = False
@@ -330,7 +327,7 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attr
     clause_start = max((m.end() for m in BOUNDARY.finditer(sentence, 0, phrase.start)), default=0)
     for word in reversed([w for w in words if clause_start <= w.start and w.end <= phrase.start]):
         before = [w.lower() for w in WORD.findall(sentence[max(0, word.start - 30):word.start])[-2:]]
-        if before and (before[-1] in subject_blockers() or (len(before) == 2 and before[0] in subject_blockers()
+        if before and (before[-1] in word_set("subject_blockers") or (len(before) == 2 and before[0] in word_set("subject_blockers")
                                                             and before[1] in word_class("region"))):
             continue  # "in eastern Russia": a place, not whose personnel
         return word.value
