@@ -145,3 +145,60 @@ def test_time_words_next_to_a_speech_verb_date_the_statement(sentence, phrase):
 def test_time_words_of_the_events_do_not_date_the_statement(sentence):
     (expression,) = find_time_expressions(sentence, WEDNESDAY)
     assert not dates_the_statement(sentence, expression)
+
+
+# Relative words are resolved by calendar arithmetic rather than by a dateparser call per
+# reported date (a parse costs ~3 ms and its result moves with the date); these tests hold
+# the arithmetic to what dateparser itself reads, over a spread of reported dates.
+REPORTED_DATES = [date(2023, 1, 1), date(2024, 2, 29), date(2024, 3, 31), date(2024, 12, 31),
+                  date(2025, 1, 29), date(2025, 3, 1), date(2025, 4, 30), date(2025, 10, 5)]
+
+
+def _dateparser_day(phrase: str, reported: date) -> date:
+    from datetime import datetime
+
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
+                "RELATIVE_BASE": datetime.combine(reported, datetime.min.time())}
+    return dateparser.parse(phrase, languages=["en"], settings=settings).date()
+
+
+@pytest.mark.parametrize("reported", REPORTED_DATES)
+@pytest.mark.parametrize("number,unit", [(1, "hour"), (24, "hour"), (3, "day"), (2, "week"), (1, "month"),
+                                         (3, "month"), (13, "month"), (1, "year"), (2, "year")])
+def test_units_ago_agree_with_dateparser(reported, number, unit):
+    from transforms.periods import _days_back
+
+    ours, theirs = _days_back(reported, number, unit), _dateparser_day(f"{number} {unit}s ago", reported)
+    if unit in ("month", "year"):  # only the month is used, and dateparser gives its first day
+        ours, theirs = ours.replace(day=1), theirs.replace(day=1)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("reported", REPORTED_DATES)
+@pytest.mark.parametrize("weekday", ["Monday", "Wednesday", "Saturday", "Sunday"])
+def test_weekdays_agree_with_dateparser(reported, weekday):
+    """A weekday is the latest one on or before the reported date (dateparser: strictly before)."""
+    [expression] = find_time_expressions(f"on {weekday}", reported)
+    expected = reported if reported.strftime("%A") == weekday else _dateparser_day(weekday, reported)
+    assert expression.first_day == expression.last_day == expected
+
+
+@pytest.mark.parametrize("reported", REPORTED_DATES)
+@pytest.mark.parametrize("phrase", ["Jan. 13", "March 3", "December 31", "in March", "in December"])
+def test_dates_without_a_year_agree_with_dateparser(reported, phrase):
+    [expression] = find_time_expressions(phrase, reported)
+    assert expression.first_day == _dateparser_day(phrase.removeprefix("in "), reported)
+
+
+def test_a_month_is_read_in_the_latest_year_it_has_begun_even_on_a_29th():
+    """dateparser alone reads "February" on Jan. 29, 2024 as February 2020 (it looks for a
+    February with a 29th); the latest February begun by then is 2023's."""
+    [expression] = find_time_expressions("in February", date(2024, 1, 29))
+    assert (expression.first_day, expression.last_day) == (date(2023, 2, 1), date(2023, 2, 28))
+
+
+def test_feb_29_without_a_year_is_the_latest_leap_day():
+    [expression] = find_time_expressions("on Feb. 29", date(2027, 6, 1))
+    assert expression.first_day == date(2024, 2, 29)

@@ -41,6 +41,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
+from dateutil.relativedelta import relativedelta
 
 from transforms.lexicon import load_table
 
@@ -69,7 +70,7 @@ MONTHS = _lookup("time_months", "word", "month")
 WEEKDAYS = _lookup("time_weekdays", "word", "weekday")
 UNITS = _lookup("time_units", "word", "unit")
 NUMBER_WORDS = _lookup("time_numbers", "word", "value")
-DAY_WORDS = _lookup("time_words", "phrase", "dateparser_phrase")
+DAY_WORDS = _lookup("time_words", "phrase", "days_back")
 RELATIVE_WORDS = _lookup("time_relative", "phrase", "meaning")
 PART_WORDS = _lookup("time_parts", "word", "part")
 LEAD_WORDS = _lookup("time_leads", "phrase", "kind")
@@ -171,28 +172,47 @@ _SINCE_EVENT = re.compile(
 # ---------------------------------------------------------------- dateparser
 
 # One parser for the whole process: a fresh parser pays ~5 ms on its first parse.
-# The reported date (RELATIVE_BASE) varies per document, so each parse swaps in a
-# copy of the settings with that base, the way dateparser's own search_dates does.
 _PARSER = DateDataParser(
     languages=["en"],
     settings={"PREFER_DATES_FROM": "past", "PREFER_DAY_OF_MONTH": "first",
               "RELATIVE_BASE": datetime(2000, 1, 1)},
 )
-_PARSER_SETTINGS = _PARSER._settings
 _PARSER_LOCK = threading.Lock()
 # Base for phrases that carry their own year in an undated document: any date will do.
 _NEUTRAL_BASE = date(2000, 1, 1)
 
 
 @lru_cache(maxsize=8192)
-def _parse_day(phrase: str, base: date) -> date | None:
-    """The day dateparser reads in `phrase` relative to `base`; for a month or a year,
-    its first day (PREFER_DAY_OF_MONTH); None when it reads nothing."""
-    settings = _PARSER_SETTINGS.replace(RELATIVE_BASE=datetime.combine(base, time()))
+def _parse_written_date(phrase: str) -> date | None:
+    """The day dateparser reads in a written date that names its year ("Dec 9, 2024",
+    "2024-12-09", "March 2024"); for a month, its first day (PREFER_DAY_OF_MONTH); None
+    when it reads nothing. The reading needs no reported date, so it is cached per phrase:
+    a parse costs about 3 ms and the same dates recur across a corpus."""
     with _PARSER_LOCK:
-        _PARSER._settings = settings
         data = _PARSER.get_date_data(phrase)
     return data.date_obj.date() if data.date_obj else None
+
+
+def _latest_on_or_before(phrase: str, base: date) -> date | None:
+    """A date or month written without its year ("Dec 9", "March"): the latest one on or
+    before `base`, as dateparser's PREFER_DATES_FROM=past reads it; read with the year
+    spelled out so that the parse is cached per year, not per reported date."""
+    for year in range(base.year, base.year - 8, -1):  # eight years back reach a Feb. 29
+        day = _parse_written_date(f"{phrase} {year}")
+        if day is not None and day <= base:
+            return day
+    return None
+
+
+def _days_back(base: date, number: int, unit: str) -> date:
+    """The day of "N units ago" before `base` (midnight): the calendar arithmetic of dateparser's
+    freshness parser, done directly because its result moves with every reported date
+    (tests/test_periods.py checks that the two agree)."""
+    if unit == "hour":
+        return (datetime.combine(base, time()) - timedelta(hours=number)).date()
+    if unit in ("day", "week"):
+        return base - timedelta(days=number * (7 if unit == "week" else 1))
+    return base - relativedelta(months=number * (12 if unit == "year" else 1))
 
 
 # ---------------------------------------------------------------- stretches of days
@@ -293,27 +313,27 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     part = PART_WORDS[_PART_WORD.search(core["part"]).group(0).lower()] if "part" in core else None
 
     if "iso" in core:
-        return _single_day(core["iso"], base)
+        day = _parse_written_date(core["iso"])
+        return (day, day) if day else None
     if "day_word" in core:
-        return _single_day(DAY_WORDS[_words(core["day_word"])], base)
+        day = _days_back(base, int(DAY_WORDS[_words(core["day_word"])]), "day")
+        return day, day
     if "dm_day" in core:
-        return _single_day(_date_phrase(core["dm_month"], core["dm_day"], core.get("dm_year")), base)
+        return _single_day(_date_phrase(core["dm_month"], core["dm_day"]), core.get("dm_year"), base)
     if "md_day" in core:
-        return _single_day(_date_phrase(core["md_month"], core["md_day"], core.get("md_year")), base)
+        return _single_day(_date_phrase(core["md_month"], core["md_day"]), core.get("md_year"), base)
     if "ago_unit" in core:
         return _resolve_ago(_number(core.get("ago_number")), UNITS[core["ago_unit"].lower()], base)
     if "rolling_unit" in core:
         return _resolve_rolling(_number(core.get("rolling_number")), UNITS[core["rolling_unit"].lower()], base)
     if "month" in core:
-        phrase = _month_name(core["month"]) + (f" {core['month_year']}" if "month_year" in core else "")
-        return _resolve_month(phrase, base, part)
+        return _resolve_month(_month_name(core["month"]), core.get("month_year"), base, part)
     if "year" in core:
-        day = _parse_day(core["year"], base)
-        return _narrow(_year_days(day), "year", part) if day else None
+        return _narrow(_year_days(date(int(core["year"]), 1, 1)), "year", part)
     if "previous_month" in core:
         # strictly before the reported month: "last October" in October is a year back
         before_this_month = base.replace(day=1) - timedelta(days=1)
-        return _resolve_month(_month_name(core["previous_month"]), before_this_month, part)
+        return _resolve_month(_month_name(core["previous_month"]), None, before_this_month, part)
     if "relative_unit" in core:
         return _resolve_relative(_words(core["relative"]), UNITS[core["relative_unit"].lower()], base, part)
     if "weekday" in core:
@@ -323,40 +343,40 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     return None
 
 
-def _date_phrase(month: str, day: str, year: str | None) -> str:
-    """"Dec. 9th, 2024" as dateparser reads it best: "Dec 9, 2024"."""
+def _date_phrase(month: str, day: str) -> str:
+    """"Dec. 9th" as dateparser reads it best: "Dec 9"."""
     digits = re.sub(r"\D", "", day)
-    phrase = f"{_month_name(month)} {digits}"
-    return f"{phrase}, {year}" if year else phrase
+    return f"{_month_name(month)} {digits}"
 
 
-def _single_day(phrase: str, base: date) -> Stretch | None:
-    day = _parse_day(phrase, base)
+def _written_day(phrase: str, year: str | None, base: date) -> date | None:
+    """A written date or month: in its own year, or the latest on or before `base`."""
+    if year:
+        return _parse_written_date(f"{phrase}, {year}")
+    return _latest_on_or_before(phrase, base)
+
+
+def _single_day(phrase: str, year: str | None, base: date) -> Stretch | None:
+    day = _written_day(phrase, year, base)
     return (day, day) if day else None
 
 
-def _resolve_month(phrase: str, base: date, part: str | None) -> Stretch | None:
-    day = _parse_day(phrase, base)
+def _resolve_month(month: str, year: str | None, base: date, part: str | None) -> Stretch | None:
+    day = _written_day(month, year, base)
     return _narrow(_month_days(day), "month", part) if day else None
 
 
-def _resolve_ago(number: int, unit: str, base: date) -> Stretch | None:
-    if unit == "year":
-        unit, number = "month", number * 12
-    day = _parse_day(f"{number} {unit}s ago", base)
-    if day is None:
-        return None
-    return _month_days(day) if unit == "month" else (day, day)
+def _resolve_ago(number: int, unit: str, base: date) -> Stretch:
+    day = _days_back(base, number, unit)
+    return _month_days(day) if unit in ("month", "year") else (day, day)
 
 
-def _resolve_rolling(number: int, unit: str, base: date) -> Stretch | None:
+def _resolve_rolling(number: int, unit: str, base: date) -> Stretch:
     """"the past N units", ending on the reported date."""
     if unit in ("month", "year"):
         months = number * 12 if unit == "year" else number
         return _month_start_back(base, months - 1), base
-    day = _parse_day(f"{number} {unit}s ago", base)
-    if day is None:
-        return None
+    day = _days_back(base, number, unit)
     # "the past three days" holds three days: the reported one and the two before
     return (day if unit == "hour" else day + timedelta(days=1)), base
 
@@ -370,20 +390,19 @@ def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> Str
         meaning = "current"
     if unit not in ("week", "month", "year"):
         return None
-    anchor = base if meaning == "current" else _parse_day(f"last {unit}", base)
-    if anchor is None:
-        return None
+    anchor = base if meaning == "current" else _days_back(base, 1, unit)
     stretch = {"week": _week_days, "month": _month_days, "year": _year_days}[unit](anchor)
     return _narrow(stretch, unit, part)
 
 
-def _resolve_weekday(name: str, word: str | None, base: date) -> Stretch | None:
+def _resolve_weekday(name: str, word: str | None, base: date) -> Stretch:
+    """The latest such weekday on or before `base`; "last Friday" strictly before it."""
     strictly_before = word is not None and RELATIVE_WORDS.get(_words(word)) == "previous"
-    if not strictly_before and WEEKDAYS[name.lower()] == str(base.weekday()):
-        return base, base
-    # dateparser reads a bare weekday as the latest one strictly before the base
-    day = _parse_day(name, base)
-    return (day, day) if day else None
+    days_back = (base.weekday() - int(WEEKDAYS[name.lower()])) % 7
+    if days_back == 0 and strictly_before:
+        days_back = 7
+    day = base - timedelta(days=days_back)
+    return day, day
 
 
 def _season_days(season: str, start_year: int) -> Stretch:
