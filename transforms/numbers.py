@@ -46,6 +46,7 @@ from fractions import Fraction
 from math import floor
 
 from transforms.lexicon import load_table
+from transforms.phrase_matcher import escaped, trie_pattern
 
 INT64_MAX = 2**63 - 1
 TOO_LARGE = "number too large for int64"
@@ -104,12 +105,17 @@ GROUP_SPACE = r"[ \u00a0\u2009\u202f]"  # spaces that may group thousands ("14 0
 
 def _phrase_pattern(phrase: str) -> str:
     """One table phrase as a regex: words joined by any horizontal space, bounded where it is a word."""
-    pattern = (HS + "+").join(re.escape(word) for word in phrase.split())
-    if phrase[0].isalnum():
-        pattern = r"(?<!\w)" + pattern
+    return "".join(_phrase_pieces(phrase))
+
+
+def _phrase_pieces(phrase: str) -> list[str]:
+    """_phrase_pattern in pieces, for a trie (`trie_pattern`)."""
+    pieces = [r"(?<!\w)"] if phrase[0].isalnum() else []
+    for index, word in enumerate(phrase.split()):
+        pieces += ([HS + "+"] if index else []) + escaped(word)
     if phrase[-1].isalnum():
-        pattern = pattern + r"(?!\w)"
-    return pattern
+        pieces.append(r"(?!\w)")
+    return pieces
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -150,8 +156,29 @@ _CORE = re.compile(
 )
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 
+
+def _first_words() -> set[str]:
+    """The words a number word or a vague amount starts with ("ten", "a" of "a few hundred")."""
+    return set(_WORD_KIND) | {_normal(row["phrase"]).split()[0] for row in _VAGUE}
+
+
+def _word_start_pattern(words: set[str]) -> str:
+    """Any of words, whole where the word ends in a letter: cheaper than the number pattern,
+    which tries each of its alternatives at every word start."""
+    ending_in_word = trie_pattern(escaped(word) for word in words if word[-1].isalnum())
+    others = [escaped(word) for word in words if not word[-1].isalnum()]
+    return rf"(?:{ending_in_word})\b" + (f"|{trie_pattern(others)}" if others else "")
+
+
+# Where a number may start (a superset of where _CORE matches): found with one trie pattern,
+# then read with _CORE there.
+_CORE_START = re.compile(rf"\b(?:\d|{_word_start_pattern(_first_words())})", re.IGNORECASE)
+_NON_DIGIT = re.compile(r"\D")
+_GROUP_SPACE = re.compile(GROUP_SPACE)
+
 _PERCENT = re.compile(rf"{HS}*{_alternation(_words('percent'))}", re.IGNORECASE)
-_BEFORE = re.compile(rf"{_alternation(_qualifier_phrases('before'))}{HS}+\Z", re.IGNORECASE)
+# A trie of the qualifiers: only where a qualifier starts is read from a match, not which one matched.
+_BEFORE = re.compile(rf"(?:{trie_pattern(map(_phrase_pieces, _qualifier_phrases('before')))}){HS}+\Z", re.IGNORECASE)
 _AFTER = re.compile(rf"(?:{HS}*|-){_alternation(_qualifier_phrases('after'))}", re.IGNORECASE)
 # "between" opens a range that "and" may close; "from" and no opener take "to", a dash or "or".
 _OPEN_WORDS = _qualifier_phrases("range_open") + _qualifier_phrases("range_open_pair")
@@ -220,7 +247,7 @@ def _digit_core(match: re.Match) -> _Core:
     if match.group("comma"):
         value, scale = _decimal(written.replace(",", "")), 1000 ** written.count(",")
     elif match.group("spaced"):
-        value, scale = _decimal(re.sub(r"\D", "", written)), 1000 ** len(re.findall(GROUP_SPACE, written))
+        value, scale = _decimal(_NON_DIGIT.sub("", written)), 1000 ** len(_GROUP_SPACE.findall(written))
     elif match.group("dotted"):
         value, scale = _decimal(written.replace(".", "")), 1000 ** written.count(".")
     else:
@@ -243,13 +270,14 @@ def _digit_core(match: re.Match) -> _Core:
     )
 
 
-def _decimal(digits: str) -> Fraction:
+def _decimal(digits: str) -> Fraction | int:
     """The value of "1234" or "1.5". Digits past what int64 can hold are not read (Python refuses
-    to convert very long digit strings); such a number only has to stay too large."""
+    to convert very long digit strings); such a number only has to stay too large. A whole number
+    stays an int: building a Fraction from a string is slow, and ints and Fractions mix."""
     whole, _, fraction = digits.partition(".")
     if len(whole) > _MAX_DIGITS_READ:
-        return Fraction(10**_MAX_DIGITS_READ)
-    return Fraction(f"{whole}.{fraction[:_MAX_DIGITS_READ]}" if fraction else whole)
+        return 10**_MAX_DIGITS_READ
+    return Fraction(f"{whole}.{fraction[:_MAX_DIGITS_READ]}") if fraction else int(whole)
 
 
 def _word_core(match: re.Match) -> _Core | None:
@@ -333,9 +361,13 @@ def _read_words(tokens: list[tuple[str, int, int]]) -> tuple[int, Fraction, int]
 
 def _next_core(text: str, position: int) -> _Core | None:
     while True:
-        match = _CORE.search(text, position)
-        if match is None:
+        start = _CORE_START.search(text, position)
+        if start is None:
             return None
+        match = _CORE.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+            continue
         core = _core_from(match)
         if core is not None:
             return core

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -67,3 +68,32 @@ def remove_overlaps(matches: list[Match]) -> list[Match]:
         if all(m.end <= k.start or m.start >= k.end for k in kept):
             kept.append(m)
     return sorted(kept, key=lambda m: m.start)
+
+
+def trie_pattern(words: Iterable[Sequence[str]]) -> str:
+    """A regex matching any of words, written as a trie ("t(?:en|wo)"): Python's re tries an
+    alternation's branches one after another, a trie reads each character once. A word is a
+    sequence of regex pieces (see `escaped`). It matches what the alternation of the words
+    matches, but which word wins when several match at one place is not the alternation's."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for piece in word:
+            node = node.setdefault(piece, {})
+        node[""] = {}  # a word ends here
+    return _trie_node(root)
+
+
+def escaped(word: str) -> list[str]:
+    """A literal word as trie pieces, one escaped character each."""
+    return [re.escape(character) for character in word]
+
+
+def _trie_node(node: dict) -> str:
+    branches = [piece + _trie_node(child) for piece, child in sorted(node.items()) if piece]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here, or go on
+        body = ("(?:" + body + ")" if len(branches) == 1 else body) + "?"
+    return body
