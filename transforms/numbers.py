@@ -46,7 +46,7 @@ from fractions import Fraction
 from math import floor
 
 from transforms.lexicon import load_table
-from transforms.phrase_matcher import escaped, trie_pattern
+from transforms.phrase_matcher import StartFinder, escaped, trie_pattern
 
 INT64_MAX = 2**63 - 1
 TOO_LARGE = "number too large for int64"
@@ -157,22 +157,22 @@ _CORE = re.compile(
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 
 
-def _first_words() -> set[str]:
+def _first_words() -> list[str]:
     """The words a number word or a vague amount starts with ("ten", "a" of "a few hundred")."""
-    return set(_WORD_KIND) | {_normal(row["phrase"]).split()[0] for row in _VAGUE}
+    return sorted(set(_WORD_KIND) | {row["phrase"].split()[0] for row in _VAGUE})
 
 
-def _word_start_pattern(words: set[str]) -> str:
-    """Any of words, whole where the word ends in a letter: cheaper than the number pattern,
-    which tries each of its alternatives at every word start."""
+def _number_start_pattern(words: list[str]) -> str:
+    """A digit or any of words, whole where the word ends in a letter: cheaper than the number
+    pattern, which tries each of its alternatives at every word start."""
     ending_in_word = trie_pattern(escaped(word) for word in words if word[-1].isalnum())
     others = [escaped(word) for word in words if not word[-1].isalnum()]
-    return rf"(?:{ending_in_word})\b" + (f"|{trie_pattern(others)}" if others else "")
+    return rf"\b(?:\d|(?:{ending_in_word})\b" + (f"|{trie_pattern(others)}" if others else "") + ")"
 
 
 # Where a number may start (a superset of where _CORE matches): found with one trie pattern,
 # then read with _CORE there.
-_CORE_START = re.compile(rf"\b(?:\d|{_word_start_pattern(_first_words())})", re.IGNORECASE)
+_CORE_START = StartFinder(_number_start_pattern, _first_words(), folded=True)
 _NON_DIGIT = re.compile(r"\D")
 _GROUP_SPACE = re.compile(GROUP_SPACE)
 
@@ -364,9 +364,9 @@ def _next_core(text: str, position: int) -> _Core | None:
         start = _CORE_START.search(text, position)
         if start is None:
             return None
-        match = _CORE.match(text, start.start())
+        match = _CORE.match(text, start)
         if match is None:
-            position = start.start() + 1
+            position = start + 1
             continue
         core = _core_from(match)
         if core is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -26,8 +26,8 @@ class PhraseMatcher:
             self.values[(canonical(phrase, is_exact), is_exact)] = value
         self.folded = self.compile(folded, re.IGNORECASE)
         self.exact = self.compile(exact, 0)
-        self.folded_starts = self.compile_starts(folded, re.IGNORECASE)
-        self.exact_starts = self.compile_starts(exact, 0)
+        self.folded_starts = StartFinder(starts_pattern, folded, folded=True) if folded else None
+        self.exact_starts = StartFinder(starts_pattern, exact, folded=False) if exact else None
 
     @staticmethod
     def compile(phrases: list[str], flags: int) -> re.Pattern | None:
@@ -39,24 +39,50 @@ class PhraseMatcher:
         # so that "killed or wounded" is seen beside "were killed".
         return re.compile(rf"(?<![\w-])(?=((?:{body})(?![\w])))", flags)
 
-    @staticmethod
-    def compile_starts(phrases: list[str], flags: int) -> re.Pattern | None:
-        """Where `compile`'s pattern matches, found faster: the same phrases as a trie. Which phrase
-        a trie prefers is not the longest, so the span is then read with `compile`'s pattern."""
-        if not phrases:
-            return None
-        return re.compile(rf"(?<![\w-])(?=(?:{trie_pattern(map(flexible_pieces, set(phrases)))})(?![\w]))", flags)
-
     def find(self, text: str) -> list[Match]:
         found: list[Match] = []
         for pattern, starts, is_exact in ((self.folded, self.folded_starts, False), (self.exact, self.exact_starts, True)):
             if pattern is None:
                 continue
-            for start in starts.finditer(text):
-                m = pattern.match(text, start.start())
+            for start in starts.positions(text):
+                m = pattern.match(text, start)
                 value = self.values.get((canonical(m.group(1), is_exact), is_exact), "")
                 found.append(Match(m.start(1), m.end(1), m.group(1), value))
         return remove_overlaps(found)
+
+
+def starts_pattern(phrases: list[str]) -> str:
+    """Where `PhraseMatcher.compile`'s pattern matches, found faster: the same phrases as a trie.
+    Which phrase a trie prefers is not the longest, so the span is then read with that pattern."""
+    return rf"(?<![\w-])(?=(?:{trie_pattern(map(flexible_pieces, set(phrases)))})(?![\w]))"
+
+
+class StartFinder:
+    """Where a pattern made of words matches, case-insensitively (`folded`) or not.
+
+    Matching case-insensitively, re folds each character it compares. In ASCII text the same
+    places are found by lowering the text and matching the lowered words case-sensitively (ASCII
+    letters fold one to one), more than twice as fast. `make` builds the regex from the words and
+    adds no letters of its own."""
+
+    def __init__(self, make: Callable[[list[str]], str], words: list[str], folded: bool):
+        self.pattern = re.compile(make(words), re.IGNORECASE if folded else 0)
+        lowered_is_same = folded and all(word.isascii() for word in words)
+        self.lowered = re.compile(make([word.lower() for word in words])) if lowered_is_same else None
+
+    def search(self, text: str, position: int = 0) -> int | None:
+        """The first place at or after position where the pattern matches."""
+        if self.lowered is not None and text.isascii():
+            found = self.lowered.search(text.lower(), position)
+        else:
+            found = self.pattern.search(text, position)
+        return None if found is None else found.start()
+
+    def positions(self, text: str) -> Iterator[int]:
+        """Every place where the pattern matches, in order."""
+        if self.lowered is not None and text.isascii():
+            return (found.start() for found in self.lowered.finditer(text.lower()))
+        return (found.start() for found in self.pattern.finditer(text))
 
 
 def flexible(phrase: str) -> str:
