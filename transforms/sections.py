@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from transforms.lexicon import load_table
 
@@ -58,6 +58,9 @@ _MARKDOWN_IMAGE = re.compile(r"^!\[[^\]\n]{0,500}\]")
 _BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s")
 _WORDS = re.compile(r"[a-z']+")
 _TERMINAL = (".", "!", ".\"", ".”", ".'", ".’", "!\"", "!”")
+_DIGITS_AND_BRACKETS = re.compile(r"[\d()\[\]]+")
+_SPACES = re.compile(r"\s+")
+_NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
 
 
 @dataclass
@@ -108,6 +111,20 @@ def _phrases(section: str, kind: str) -> tuple[str, ...]:
     return _markers().get((section, kind), ())
 
 
+@cache
+def _any_phrase(section: str, kind: str) -> re.Pattern:
+    """Finds any of the phrases in lowered text: one search, not one `in` test per phrase."""
+    phrases = _phrases(section, kind)
+    return re.compile("|".join(map(re.escape, phrases)) if phrases else "(?!)")
+
+
+@cache
+def _any_word_start(section: str, kind: str) -> re.Pattern:
+    """Finds any of the phrases starting a word."""
+    phrases = _phrases(section, kind)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, phrases)) + ")" if phrases else "(?!)")
+
+
 @lru_cache(maxsize=1)
 def _comment_cues() -> frozenset[str]:
     return frozenset(row["word"].lower() for row in load_table("doc_comment_cues"))
@@ -117,9 +134,9 @@ def _header_key(line: Line) -> str:
     """A short line reduced to the words a header is made of ("5 Comments:" -> "comments")."""
     if line.length > 80:
         return ""
-    key = re.sub(r"[\d()\[\]]+", " ", line.head.lower())
+    key = _DIGITS_AND_BRACKETS.sub(" ", line.head.lower())
     key = key.replace("’", "'").strip(" :|>-–—•·#*")
-    return re.sub(r"\s+", " ", key)
+    return _SPACES.sub(" ", key)
 
 
 def header_section(line: Line) -> str | None:
@@ -138,6 +155,8 @@ def header_section(line: Line) -> str | None:
 def _starts_with_marker(text: str, phrases: tuple[str, ...]) -> bool:
     """True when text starts with a phrase as whole words ("More in X", not "More intense")."""
     lowered = text.lower().replace("’", "'")
+    if not lowered.startswith(phrases):
+        return False
     for phrase in phrases:
         if lowered.startswith(phrase):
             following = lowered[len(phrase):len(phrase) + 1]
@@ -174,14 +193,14 @@ def is_caption(line: Line) -> bool:
     lowered_head, lowered_tail = head.lower(), tail.lower()
     if _starts_with_marker(head, _phrases(CAPTION, "prefix")):
         return True
-    if any(phrase in lowered_tail[-60:] for phrase in _phrases(CAPTION, "tail")):
+    if _any_phrase(CAPTION, "tail").search(lowered_tail[-60:]):
         return True
-    if line.word_count <= 80 and any(phrase in lowered_head for phrase in _phrases(CAPTION, "phrase")):
+    if line.word_count <= 80 and _any_phrase(CAPTION, "phrase").search(lowered_head):
         return True
     credit = _PAREN_CREDIT.search(tail)
     if credit and line.word_count <= 80:
         text = lowered_head if line.length <= _HEAD_CHARS else lowered_head + " " + lowered_tail
-        return any(re.search(r"\b" + re.escape(cue), text) for cue in _phrases(CAPTION, "cue"))
+        return _any_word_start(CAPTION, "cue").search(text) is not None
     return False
 
 
@@ -196,7 +215,7 @@ def is_informal(line: Line) -> bool:
 
 
 def _same_words(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return " ".join(_NOT_WORD_OR_SPACE.sub(" ", text.lower()).split())
 
 
 # ---------------------------------------------------------------- labelling
