@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from transforms.lexicon import load_table
+from transforms.phrase_matcher import escaped, trie_pattern
 
 HEADLINE, BODY, CAPTION, RELATED, COMMENT = "headline", "body", "caption", "related", "comment"
 Span = tuple[str, int, int]
@@ -85,12 +86,9 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     lines = []
     start = 0
-    while start <= len(text):
-        end = text.find("\n", start)
-        end = len(text) if end == -1 else end
-        head = text[start:min(end, start + _HEAD_CHARS)].strip()
-        tail = text[max(start, end - _TAIL_CHARS):end].strip()
-        lines.append(Line(start, end, head, tail, end - start))
+    for segment in text.split("\n"):
+        end = start + len(segment)
+        lines.append(Line(start, end, segment[:_HEAD_CHARS].strip(), segment[-_TAIL_CHARS:].strip(), len(segment)))
         start = end + 1
     return lines
 
@@ -113,9 +111,9 @@ def _phrases(section: str, kind: str) -> tuple[str, ...]:
 
 @cache
 def _any_phrase(section: str, kind: str) -> re.Pattern:
-    """Finds any of the phrases in lowered text: one search, not one `in` test per phrase."""
+    """Finds any of the phrases in lowered text: one search with a trie, not one `in` test per phrase."""
     phrases = _phrases(section, kind)
-    return re.compile("|".join(map(re.escape, phrases)) if phrases else "(?!)")
+    return re.compile(trie_pattern(map(escaped, phrases)) if phrases else "(?!)")
 
 
 @cache
