@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flows.lake import local_lake
+from flows.object_store import is_lake_url
 
 DEFAULT_LAKE = "lake"
 # Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
@@ -170,16 +171,22 @@ def command_run(args) -> int:
     from flows.incremental import SAMPLES_DIR, nothing_new
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
-    unchanged = None if args.full_refresh else nothing_new(input_dir, args.lake)
+    # decided before Prefect starts; a URL's state is known only after pulling it, in the flow
+    checkable = not (args.full_refresh or is_lake_url(args.lake))
+    unchanged = nothing_new(input_dir, args.lake) if checkable else None
     if unchanged is not None:
         print(format_summary({"run_id": None, "inputs_unchanged": len(unchanged.unchanged),
                               "lake": str(Path(args.lake).absolute())}) if not args.json else
               json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
         return 0
-    from flows.ingest import run_ingest
+    from flows.temporary_server import prefect_api
 
-    summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
-                         lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
+    with prefect_api() as wait_for_api:
+        from flows.ingest import run_ingest  # slow imports, while a temporary server starts
+
+        wait_for_api()
+        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:
         print(json.dumps(summary, default=str))
     else:
@@ -187,9 +194,25 @@ def command_run(args) -> int:
     return 0
 
 
+def readable_lake(lake: str) -> Path:
+    """The lake folder to read; for an object-store URL, the local copy, first brought up to date."""
+    if not is_lake_url(lake):
+        return local_lake(lake)
+    from flows.object_store import pull_lake_state, working_lake
+
+    work = working_lake(lake)
+    pull_lake_state(lake, work)
+    return work
+
+
 def format_summary(summary: dict) -> str:
+    published = summary.get("published")
+    shipped = (f"\n  published to {published['url']}: {published['uploaded']} files uploaded "
+               f"({published['bytes']:,} bytes), {published['skipped']} already there, {published['deleted']} removed"
+               if published else "")
     if summary["run_id"] is None:
-        return f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
+        return (f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
+                + shipped)
     lines = [f"Run {summary['run_id']} ({summary['seconds']} s)",
              f"  documents read:        {summary['documents_read']}",
              f"  documents with errors: {summary['document_errors']}"]
@@ -200,7 +223,7 @@ def format_summary(summary: dict) -> str:
     lines += [f"  tables:    {lake}/documents, {lake}/claims, {lake}/runs",
               f"  marts:     {lake}/marts/ ({', '.join(summary['marts']) or 'none'})",
               f"  warehouse: {lake}/warehouse.duckdb   (try: troopledger query \"select * from latest_estimates\" --lake {lake})"]
-    return "\n".join(lines)
+    return "\n".join(lines) + shipped
 
 
 class QueryRefused(Exception):
@@ -208,7 +231,7 @@ class QueryRefused(Exception):
 
 
 def command_query(args) -> int:
-    con = open_read_only_warehouse(local_lake(args.lake))
+    con = open_read_only_warehouse(readable_lake(args.lake))
     try:
         statements = con.extract_statements(args.sql)
         refused = [s.type.name for s in statements if s.type.name not in QUERY_STATEMENTS]
@@ -270,7 +293,7 @@ def command_explain(args) -> int:
 def command_report(args) -> int:
     from warehouse.report import write_report
 
-    out = write_report(local_lake(args.lake), args.out)
+    out = write_report(readable_lake(args.lake), args.out)
     print(f"report written to {out}")
     return 0
 

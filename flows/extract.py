@@ -1,13 +1,18 @@
-"""Read a batch of input files and turn them into documents and claims rows (Arrow tables)."""
+"""Read a batch of input files and turn them into documents and claims rows (Arrow tables),
+and stage a batch's rows as Parquet files so that a run holds only summaries in memory."""
 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from flows.inputs import InputFile, content_hash, read_input
+from flows.lake import write_parquet_atomically
 from schemas.tables import CLAIMS, DOCUMENTS
 from transforms.claims import extract_claims
 from transforms.documents import ParsedDocument, format_of, parse_file
@@ -60,6 +65,42 @@ def extract_batch(items: list[InputFile], run_id: str = "") -> BatchResult:
                     claims.append(claim)
     return BatchResult(pa.Table.from_pylist(documents, schema=DOCUMENTS),
                        pa.Table.from_pylist(claims, schema=CLAIMS), hashes)
+
+
+@dataclass(frozen=True)
+class StagedBatch:
+    """A batch's rows written to two Parquet files, and what the run needs to know of them."""
+
+    documents: Path
+    claims: Path
+    run_id: str  # the run that extracted it; a cached batch may come from an earlier, unfinished run
+    documents_read: int
+    claims_by_metric: dict[str, int]
+    errors: list[tuple[str, str]]  # (source_path, error) of documents that could not be read
+    hashes: dict[str, str]  # source_file -> content hash of what was read
+
+    def is_present(self) -> bool:
+        return self.documents.is_file() and self.claims.is_file()
+
+
+def stage_batch(items: list[InputFile], folder: Path, run_id: str) -> StagedBatch:
+    """Extract a batch and write its documents and claims to `folder` (created if missing)."""
+    result = extract_batch(items, run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = folder / "documents.parquet", folder / "claims.parquet"
+    write_parquet_atomically(result.documents, paths[0])
+    write_parquet_atomically(result.claims, paths[1])
+    errors = [(doc["source_path"], doc["error"])
+              for doc in result.documents.select(["source_path", "error"]).to_pylist() if doc["error"]]
+    return StagedBatch(paths[0], paths[1], run_id, result.documents.num_rows,
+                       dict(Counter(result.claims["metric"].to_pylist())), errors, result.hashes)
+
+
+def restamped_file(path: Path, run_id: str, out: Path) -> Path:
+    """A staged file whose rows carry another run: written again with `run_id` (rare: a batch
+    reused from the cache of a run that died before committing)."""
+    write_parquet_atomically(stamp_run(pq.read_table(path), run_id), out)
+    return out
 
 
 def stamp_run(table: pa.Table, run_id: str) -> pa.Table:

@@ -6,7 +6,9 @@ which), replaces their rows, drops the rows of deleted inputs, and rebuilds the 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,10 +17,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows import incremental
 from flows import lake as lakefs
-from flows.extract import BatchResult, batch_fingerprint, extract_batch, stamp_run
+from flows import object_store
+from flows.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
 from flows.incremental import SAMPLES_DIR, code_version
 from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
@@ -45,35 +49,69 @@ def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, s
     return incremental.read_manifest(lake, version)
 
 
+def batch_key(items: list[InputFile]) -> str:
+    """What a batch's extraction depends on: the code and every file's name and content."""
+    return f"extract-{code_version()}-{batch_fingerprint(items)}"
+
+
 def batch_cache_key(context, parameters: dict) -> str:
-    """A batch's extraction is reused when the code and every file's content are the same,
-    e.g. by the run that follows one that died before committing."""
-    return f"extract-{code_version()}-{batch_fingerprint(parameters['items'])}"
+    """A staged batch is reused by the run that follows one that died before committing."""
+    lake_tag = hashlib.sha256(str(parameters["staging"]).encode()).hexdigest()[:12]  # a key is a file name
+    return f"{batch_key(parameters['items'])}-{lake_tag}"
 
 
 @task(name="read-and-extract", retries=1, retry_delay_seconds=1, cache_key_fn=batch_cache_key,
       cache_expiration=timedelta(days=7), persist_result=True)
-def read_and_extract(items: list[InputFile]) -> BatchResult:
-    return extract_batch(items)
+def read_and_extract(items: list[InputFile], staging: Path, run_id: str) -> StagedBatch:
+    """Read and extract a batch, writing its rows to the lake's staging folder; returns a summary."""
+    return stage_batch(items, staging / batch_key(items), run_id)
+
+
+def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
+    staged = run_batches(read_and_extract, work, staging, run_id)
+    stale = [items for batch, items in zip(staged, work) if not batch.is_present()]
+    if stale:  # cached summaries whose files are gone (a later run committed them, or the lake was removed)
+        fresh = iter(run_batches(read_and_extract.with_options(refresh_cache=True), stale, staging, run_id))
+        staged = [batch if batch.is_present() else next(fresh) for batch in staged]
+    return staged
+
+
+def run_batches(extract, work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
+    """The batches in parallel on the flow's task runner (a process per core by default); a lone
+    batch runs in this process, which spares starting the pool for a small inbox."""
+    if len(work) == 1:
+        return [extract(work[0], staging, run_id)]
+    futures = [extract.submit(items, staging, run_id) for items in work]
+    return [future.result() for future in futures]
 
 
 @task(name="commit-tables")
-def commit_tables(lake: Path, plan: RunPlan, results: list[BatchResult], run_row: dict,
+def commit_tables(lake: Path, plan: RunPlan, staged: list[StagedBatch], run_row: dict,
                   inputs: list[InputFile]) -> dict:
     """Publish the new versions of documents, claims and runs, then the manifest."""
     replaced = {item.source_file for item in plan.to_read} | set(plan.deleted)
     run_id = run_row["run_id"]
     kept_docs, new_docs, dropped_ids = split_parts(lake, "documents", "source_file", replaced)
-    documents = [r.documents for r in results] + new_docs
-    lakefs.publish_version(lake, "documents", kept_docs, documents, run_id)
+    documents = [run_file(batch, "documents", run_id) for batch in staged]
+    lakefs.publish_version(lake, "documents", kept_docs, documents + new_docs, run_id)
     kept_claims, new_claims, _ = split_parts(lake, "claims", "doc_id", dropped_ids)
-    lakefs.publish_version(lake, "claims", kept_claims, [r.claims for r in results] + new_claims, run_id)
+    claims = [run_file(batch, "claims", run_id) for batch in staged]
+    lakefs.publish_version(lake, "claims", kept_claims, claims + new_claims, run_id)
     lakefs.publish_version(lake, "runs", lakefs.current_parts(lake, "runs"), [pa.Table.from_pylist([run_row], schema=RUNS)], run_id)
-    lakefs.write_state(lake, "manifest", next_manifest(lake, inputs, results, run_id))
+    lakefs.write_state(lake, "manifest", next_manifest(lake, inputs, staged, run_id))
+    lakefs.remove_staging(lake)
     return {"documents_dropped": len(dropped_ids)}
 
 
-def next_manifest(lake: Path, inputs: list[InputFile], results: list[BatchResult], run_id: str) -> pa.Table:
+def run_file(batch: StagedBatch, table: str, run_id: str) -> Path:
+    """The staged file of `table`, its rows stamped with the run that publishes them."""
+    path = getattr(batch, table)
+    if batch.run_id == run_id:
+        return path
+    return restamped_file(path, run_id, path.with_name(f"{table}-{run_id}.parquet"))
+
+
+def next_manifest(lake: Path, inputs: list[InputFile], results: list[StagedBatch], run_id: str) -> pa.Table:
     """Every present input with its size, mtime and hash; the run that last read it."""
     read = {name: digest for result in results for name, digest in result.hashes.items()}
     old = {row["source_file"]: row for row in lakefs.read_state(lake, "manifest").to_pylist()}
@@ -118,7 +156,7 @@ def build_models(lake: Path) -> dict:
 
 
 def task_runner_for(workers: int = 0, dask_address: str | None = None):
-    """Prefect's default thread pool, a local Dask cluster of `workers` processes, or an existing cluster."""
+    """The flow's own process pool, a local Dask cluster of `workers` processes, or an existing cluster."""
     if not workers and not dask_address:
         return None
     from prefect_dask import DaskTaskRunner
@@ -136,16 +174,25 @@ def run_ingest(workers: int = 0, dask_address: str | None = None, **parameters) 
     return chosen(**parameters)
 
 
-@flow(name="troopledger-ingest", log_prints=False)
+# Extraction is CPU-bound pure Python: one process per core (Prefect's
+# PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS sets how many).
+@flow(name="troopledger-ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
 def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: bool = False,
            batch_size: int = BATCH_SIZE, lock_wait_seconds: float = 60.0) -> dict:
-    """Ingest new and changed articles from input_dir into the lake and rebuild the marts."""
+    """Ingest new and changed articles from input_dir into the lake and rebuild the marts.
+
+    `lake` is a folder, or an object-store URL: then the run works in a local copy of what the URL
+    holds (flows/object_store.py) and publishes the result back."""
     logger = get_run_logger()
-    source, lake_dir = Path(input_dir), lakefs.local_lake(lake)
+    store = lake if object_store.is_lake_url(lake) else None
+    source = Path(input_dir)
+    lake_dir = object_store.working_lake(store) if store else lakefs.local_lake(lake)
     if not source.is_dir():
         raise lakefs.LakeError(f"input folder {source} does not exist or is not a folder")
     started = datetime.now(timezone.utc)
     with lakefs.lake_lock(lake_dir, lock_wait_seconds):
+        if store:
+            pull_published(store, lake_dir)
         version = code_version()
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
@@ -154,50 +201,62 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
                     len(plan.unchanged), len(plan.deleted))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
             logger.info("nothing new in %s; the lake is unchanged", source)
-            return summarize(lake_dir, None, plan, [], started)
-        run_id = new_run_id()
-        futures = [read_and_extract.submit(batch) for batch in batches(plan.to_read, batch_size)]
-        results = [stamped(future.result(), run_id) for future in futures]
-        run_row = run_record(run_id, started, source, inputs, plan, results, version)
-        commit_tables(lake_dir, plan, results, run_row, inputs)
-        models = build_models(lake_dir)
-        summary = summarize(lake_dir, run_id, plan, results, started, models)
-    publish_summary_artifact(summary)
-    logger.info("run %s: %d documents read (%d with errors), %d claims", run_id,
-                summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
+            summary = summarize(lake_dir, None, plan, [], started)
+        else:
+            summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
+        if store:
+            summary["published"] = publish(lake_dir, store)
+    if summary["run_id"] is not None:
+        publish_summary_artifact(summary)
+        logger.info("run %s: %d documents read (%d with errors), %d claims", summary["run_id"],
+                    summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
     return summary
 
 
-def stamped(result: BatchResult, run_id: str) -> BatchResult:
-    return BatchResult(stamp_run(result.documents, run_id), stamp_run(result.claims, run_id), result.hashes)
+def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: RunPlan, batch_size: int,
+                version: str, started: datetime) -> dict:
+    run_id = new_run_id()
+    results = extract_all(batches(plan.to_read, batch_size), lakefs.staging_dir(lake_dir), run_id)
+    run_row = run_record(run_id, started, source, inputs, plan, results, version)
+    commit_tables(lake_dir, plan, results, run_row, inputs)
+    models = build_models(lake_dir)
+    return summarize(lake_dir, run_id, plan, results, started, models)
+
+
+@task(name="pull-published-lake", retries=2, retry_delay_seconds=5)
+def pull_published(url: str, lake_dir: Path) -> bool:
+    return object_store.pull_lake_state(url, lake_dir)
+
+
+@task(name="publish-lake", retries=2, retry_delay_seconds=5)
+def publish(lake_dir: Path, url: str) -> dict:
+    return object_store.publish_lake(lake_dir, url)
 
 
 def run_record(run_id: str, started: datetime, source: Path, inputs: list, plan: RunPlan,
-               results: list[BatchResult], version: str) -> dict:
-    documents = sum(r.documents.num_rows for r in results)
-    errors = sum(r.documents.num_rows - r.documents["error"].null_count for r in results)
+               results: list[StagedBatch], version: str) -> dict:
+    documents = sum(r.documents_read for r in results)
+    errors = sum(len(r.errors) for r in results)
     return {"run_id": run_id, "started_at": started, "finished_at": datetime.now(timezone.utc),
             "input_dir": str(source.absolute()), "inputs_seen": len(inputs),
             "inputs_new_or_changed": len(plan.to_read), "inputs_deleted": len(plan.deleted),
             "documents": documents, "document_errors": errors,
-            "claims": sum(r.claims.num_rows for r in results), "code_version": version}
+            "claims": sum(sum(r.claims_by_metric.values()) for r in results), "code_version": version}
 
 
-def summarize(lake: Path, run_id: str | None, plan: RunPlan, results: list[BatchResult], started: datetime,
+def summarize(lake: Path, run_id: str | None, plan: RunPlan, results: list[StagedBatch], started: datetime,
               models: dict | None = None) -> dict:
-    claims_by_metric: dict[str, int] = {}
+    claims_by_metric = Counter()
     for result in results:
-        for metric in result.claims["metric"].to_pylist():
-            claims_by_metric[metric] = claims_by_metric.get(metric, 0) + 1
-    errors = [(doc["source_path"], doc["error"]) for r in results
-              for doc in r.documents.select(["source_path", "error"]).to_pylist() if doc["error"]]
+        claims_by_metric.update(result.claims_by_metric)
+    errors = [error for result in results for error in result.errors]
     return {
         "run_id": run_id,
         "lake": str(lake),
         "inputs_read": len(plan.to_read),
         "inputs_unchanged": len(plan.unchanged),
         "inputs_deleted": len(plan.deleted),
-        "documents_read": sum(r.documents.num_rows for r in results),
+        "documents_read": sum(r.documents_read for r in results),
         "document_errors": len(errors),
         "errors": errors,
         "claims_extracted": sum(claims_by_metric.values()),

@@ -39,6 +39,7 @@ from schemas.tables import TABLES
 
 VERSIONS = "_versions"
 STATE = "_state"
+STAGING = "_staging"
 JOURNAL = "_journal"
 LOCK_FILE = ".lock"
 JOURNAL_LINKS = "links.json"
@@ -134,8 +135,11 @@ def write_parquet_atomically(table: pa.Table, path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def publish_version(lake: Path, table: str, keep: list[Path], new_tables: list[pa.Table], version: str) -> Path:
-    """Make a version of `table` from kept parts plus new ones, and swap it in atomically."""
+def publish_version(lake: Path, table: str, keep: list[Path], new_parts: list[pa.Table | Path], version: str) -> Path:
+    """Make a version of `table` from kept parts plus new ones, and swap it in atomically.
+
+    A new part is a table to write, or a finished Parquet file in the table's schema (a staged
+    batch, see `staging_dir`) that is hard-linked in rather than copied."""
     folder = lake / VERSIONS / table / version
     if folder.exists():
         shutil.rmtree(folder)
@@ -143,9 +147,13 @@ def publish_version(lake: Path, table: str, keep: list[Path], new_tables: list[p
     for part in keep:
         os.link(part, folder / part.name)
     schema = TABLES[table]
-    for index, new in enumerate(new_tables):
-        if new.num_rows:
-            write_parquet_atomically(new.select(schema.names).cast(schema), folder / f"part-{version}-{index:05d}.parquet")
+    for index, new in enumerate(new_parts):
+        target = folder / f"part-{version}-{index:05d}.parquet"
+        if isinstance(new, Path):
+            if pq.ParquetFile(new).metadata.num_rows:
+                os.link(new, target)
+        elif new.num_rows:
+            write_parquet_atomically(new.select(schema.names).cast(schema), target)
     if not any(folder.iterdir()):
         write_parquet_atomically(schema.empty_table(), folder / f"part-{version}-empty.parquet")
     fsync_dir(folder)
@@ -153,6 +161,17 @@ def publish_version(lake: Path, table: str, keep: list[Path], new_tables: list[p
     record_previous_link(lake, table)
     swap_symlink(link, Path(VERSIONS) / table / version)
     return folder
+
+
+def staging_dir(lake: Path) -> Path:
+    """Where extraction tasks write each batch's rows before a run publishes them. Batches staged
+    by a run that died before committing stay there for the next run to reuse (Prefect's task
+    cache returns their summaries); a successful commit removes the folder."""
+    return lake / STAGING
+
+
+def remove_staging(lake: Path) -> None:
+    shutil.rmtree(staging_dir(lake), ignore_errors=True)
 
 
 def swap_symlink(link: Path, target: Path) -> None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import uuid
@@ -67,6 +68,13 @@ def is_lake_url(text: str | Path) -> bool:
 
     The scheme must be two characters or more, so a drive letter is never taken for one."""
     return bool(URL_PATTERN.match(str(text)))
+
+
+def working_lake(url: str) -> Path:
+    """The local lake a run against `url` works in: $TROOPLEDGER_WORK_DIR, else the user's cache
+    folder, one folder per URL (credentials and options left out of its name)."""
+    root = Path(os.environ.get("TROOPLEDGER_WORK_DIR") or Path.home() / ".cache" / "troopledger" / "lakes")
+    return (root / hashlib.sha256(shown_url(url).encode()).hexdigest()[:16]).absolute()
 
 
 # --- opening the store -------------------------------------------------------------------------

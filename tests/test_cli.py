@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 
@@ -114,11 +115,26 @@ def test_a_run_that_cannot_complete_exits_1_with_one_line(prefect_server, tmp_pa
     assert err.strip().splitlines() == [f"troopledger: error: input folder {tmp_path / 'missing'} does not exist or is not a folder"]
 
 
-def test_an_object_store_lake_is_refused_in_one_line(tmp_path, capsys):
-    """The writer needs a local file system; a URL must not become a folder named 's3:'."""
-    from flows.cli import main
+def test_a_run_against_a_url_publishes_the_lake_and_query_reads_it_back(prefect_server, tmp_path, monkeypatch, capsys):
+    """`--lake URL`: the run works in a local copy and publishes to the store; a rerun with nothing
+    new uploads nothing; a query from another machine (an empty work folder) pulls and reads it."""
+    store = f"file://{tmp_path / 'store' / 'lake'}"
+    (tmp_path / "store").mkdir()
+    monkeypatch.setenv("TROOPLEDGER_WORK_DIR", str(tmp_path / "work-1"))
+    assert cli.main(["run", "--lake", store, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["published"]["uploaded"] > 0 and (tmp_path / "store" / "lake" / "_current.json").is_file()
+    assert cli.main(["run", "--lake", store, "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["run_id"] is None and second["published"]["uploaded"] == 0
 
-    assert main(["query", "select 1", "--lake", "s3://bucket/lake"]) == 1
+    monkeypatch.setenv("TROOPLEDGER_WORK_DIR", str(tmp_path / "work-2"))
+    assert cli.main(["query", "select count(*) as n from claims", "--lake", store]) == 0
+    assert str(first["claims_extracted"]) in capsys.readouterr().out
+
+
+def test_an_unknown_lake_url_scheme_fails_in_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("TROOPLEDGER_WORK_DIR", str(tmp_path / "work"))
+    assert cli.main(["query", "select 1", "--lake", "nosuchscheme://bucket/lake"]) == 1
     error = capsys.readouterr().err.strip()
-    assert error.startswith("troopledger: error: lake s3://bucket/lake is a URL") and "\n" not in error
-    assert not (tmp_path / "s3:").exists()
+    assert error.startswith("troopledger: error: object store nosuchscheme://bucket/lake") and "\n" not in error

@@ -74,8 +74,8 @@ def assert_readable(lake: Path) -> None:
 
 
 def assert_clean(lake: Path) -> None:
-    """No journal, temp file or unreferenced version left, and the lock is free."""
-    assert not (lake / lakefs.JOURNAL).exists()
+    """No journal, staged batch, temp file or unreferenced version left, and the lock is free."""
+    assert not (lake / lakefs.JOURNAL).exists() and not lakefs.staging_dir(lake).exists()
     leftovers = [p for pattern in lakefs.DEBRIS_PATTERNS for p in lake.rglob(pattern)]
     assert leftovers == []
     for table_dir in (lake / lakefs.VERSIONS).iterdir():
@@ -208,11 +208,12 @@ def test_sigkill_at_each_commit_step_then_the_next_run_heals(builds, cli_env, tm
     assert counting.returncode == 0, counting.stderr
     renames = int(counting.stdout.strip().splitlines()[-1].split()[-1])
     assert renames >= 8
-    # Renames in order: the journal, then per table a part and the link (documents, claims, runs),
-    # the manifest, the marts, warehouse.duckdb, the journal's retirement. Step 5 leaves new
-    # documents beside old claims; the later steps land among the marts and the commit.
+    # Renames in order: the staged batch (documents, claims), the journal, then per table the
+    # journal's record and the link (a runs part before its link), the manifest, the marts,
+    # warehouse.duckdb, the journal's retirement. Killing before step 8 leaves new documents beside
+    # old claims; the later steps land among the marts and the commit.
     # (Three steps keep the suite fast; the random-delay test below covers other moments.)
-    for step in sorted({5, renames // 2 + 2, renames - 1}):
+    for step in sorted({8, renames // 2 + 2, renames - 1}):
         lake = copy_lake(builds["lakes"]["before"], tmp_path / f"lake_{step}")
         killed = subprocess.run(CRASH_HELPER + [str(lake), str(step), "run", str(builds["after"]), "--lake", str(lake)],
                                 env=cli_env, capture_output=True, text=True)
@@ -237,6 +238,25 @@ def test_sigkill_after_random_delays_then_the_next_run_heals(builds, cli_env, tm
         process.wait()
         check_after_kill(lake, builds)
         check_next_run_heals(lake, builds)
+
+
+def test_a_batch_staged_by_a_killed_run_is_reused_by_the_next(builds, cli_env, tmp_path, monkeypatch,
+                                                              fixed_code_version):
+    """Extraction is the costly step: a run that dies after staging its batch leaves it for the
+    next run, which takes it from Prefect's task cache instead of extracting again."""
+    lake = copy_lake(builds["lakes"]["before"], tmp_path / "lake")
+    # renames 1 and 2 put the staged batch's documents and claims in place; die at the next one
+    killed = subprocess.run(CRASH_HELPER + [str(lake), "3", "run", str(builds["after"]), "--lake", str(lake)],
+                            env=cli_env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert sorted(p.name for p in (lake / "_staging").rglob("*.parquet")) == ["claims.parquet", "documents.parquet"]
+
+    def extraction(*args, **kwargs):
+        raise AssertionError("the staged batch was extracted again")
+
+    monkeypatch.setattr(flows.ingest, "stage_batch", extraction)
+    check_next_run_heals(lake, builds)
+    assert not (lake / "_staging").exists()
 
 
 # --- one writer at a time --------------------------------------------------------------------

@@ -24,7 +24,8 @@ import pytest
 from conftest import ROOT
 from flows import lake as lakefs
 from flows import object_store
-from flows.extract import extract_batch
+from flows.extract import stage_batch
+from flows.ingest import commit_tables, new_run_id, run_record
 from flows.incremental import SAMPLES_DIR, code_version, nothing_new, read_manifest
 from flows.inputs import discover_inputs, plan_run
 from flows.lake import LakeError
@@ -43,55 +44,17 @@ SORT_KEYS = {"documents": "doc_id", "claims": "claim_id", "runs": "run_id"}
 # --- building lakes with the pipeline's own functions ------------------------------------------
 
 def run_pipeline(inputs: Path, lake: Path) -> None:
-    """One incremental run made of the lake's own steps, without Prefect (the flow's task layout is
-    not what is tested here): plan against the manifest, extract what changed, publish each table's
-    next version keeping the parts of untouched inputs, write the manifest, build the marts."""
+    """One incremental run made of the flow's own steps, without Prefect (the flow itself is run
+    against a URL in test_a_flow_run_against_a_url_publishes_its_lake)."""
     with lakefs.lake_lock(lake, wait_seconds=5):
         manifest, code_changed = read_manifest(lake, code_version())
         found = discover_inputs(inputs)
         plan = plan_run(found, manifest, code_changed)
-        run_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-        batch = extract_batch(plan.to_read, run_id)
-        replaced = {item.source_file for item in plan.to_read} | set(plan.deleted)
-        kept_docs, rewritten_docs, dropped = split_parts(lake, "documents", "source_file", replaced)
-        kept_claims, rewritten_claims, _ = split_parts(lake, "claims", "doc_id", dropped)
-        lakefs.publish_version(lake, "documents", kept_docs, [batch.documents, *rewritten_docs], run_id)
-        lakefs.publish_version(lake, "claims", kept_claims, [batch.claims, *rewritten_claims], run_id)
-        lakefs.publish_version(lake, "runs", lakefs.current_parts(lake, "runs"), [run_row(run_id, inputs, batch)], run_id)
-        lakefs.write_state(lake, "manifest", next_manifest(lake, found, batch.hashes, run_id))
+        run_id = new_run_id()
+        staged = [stage_batch(plan.to_read, lakefs.staging_dir(lake) / "batch", run_id)]
+        row = run_record(run_id, datetime.now(timezone.utc), inputs, found, plan, staged, code_version())
+        commit_tables.fn(lake, plan, staged, row, found)
         build_warehouse(lake)
-
-
-def split_parts(lake: Path, table: str, key: str, drop: set[str]) -> tuple[list[Path], list, set[str]]:
-    """Parts holding no row to drop are kept as they are (hard links, same names); the others are
-    rewritten without those rows. Returns (kept parts, rewritten tables, doc_ids dropped)."""
-    kept, rewritten, dropped = [], [], set()
-    for part in lakefs.current_parts(lake, table):
-        rows = pq.read_table(part)
-        hit = pc.is_in(rows[key], value_set=pa.array(sorted(drop), pa.string()))
-        if not pc.any(hit).as_py():
-            kept.append(part)
-            continue
-        dropped.update(pc.filter(rows["doc_id"], hit).to_pylist())
-        rewritten.append(rows.filter(pc.invert(hit)))
-    return kept, rewritten, dropped
-
-
-def run_row(run_id: str, inputs: Path, batch) -> pa.Table:
-    now = datetime.now(timezone.utc)
-    row = {"run_id": run_id, "started_at": now, "finished_at": now, "input_dir": str(inputs), "inputs_seen": 0,
-           "inputs_new_or_changed": len(batch.hashes), "inputs_deleted": 0, "documents": batch.documents.num_rows,
-           "document_errors": 0, "claims": batch.claims.num_rows, "code_version": code_version()}
-    return pa.Table.from_pylist([row], schema=TABLES["runs"])
-
-
-def next_manifest(lake: Path, found: list, hashes: dict[str, str], run_id: str) -> pa.Table:
-    old = {row["source_file"]: row for row in lakefs.read_state(lake, "manifest").to_pylist()}
-    rows = [{"source_file": item.source_file, "size": item.size, "mtime_ns": item.mtime_ns,
-             "content_sha256": hashes[item.source_file] if item.source_file in hashes else old[item.source_file]["content_sha256"],
-             "run_id": run_id if item.source_file in hashes else old[item.source_file]["run_id"]}
-            for item in found]
-    return pa.Table.from_pylist(rows, schema=TABLES["manifest"])
 
 
 def change_inputs(inputs: Path) -> None:

@@ -23,18 +23,21 @@ def test_readme_examples_run(tmp_path):
     assert examples[0].startswith("troopledger run")
     bin_dir = ROOT / ".venv" / "bin"
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-               PREFECT_HOME=str(tmp_path / "prefect-home"))
+               PREFECT_HOME=str(tmp_path / "prefect-home"), TROOPLEDGER_WORK_DIR=str(tmp_path / "work"))
     outputs = []
     for line in examples:
         argv = [arg.replace("/tmp/", f"{tmp_path}/") for arg in shlex.split(line)]
         result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, (line, result.stderr[-2000:])
         outputs.append(result.stdout)
-    run, by_metric, latest, explain, report = outputs
+    run, by_metric, latest, explain, report, published, store_count = outputs
     assert "claims extracted" in run
     assert "troops_deployed" in by_metric and "killed" in by_metric
     assert "KR-NIS" in explain and "casualties" in explain
     assert (tmp_path / "troopledger-report.html").stat().st_size > 1000
+    assert "published to file://" in published and (tmp_path / "troopledger-store" / "lake" / "_current.json").is_file()
+    claims = re.search(r"claims extracted:\s+(\d+)", run).group(1)
+    assert claims in store_count
 
 
 def test_every_command_and_option_is_in_the_readme():

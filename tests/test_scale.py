@@ -1,4 +1,5 @@
-"""Extraction on a local two-worker Dask cluster gives exactly what a single-process run gives."""
+"""Extraction spread over processes gives exactly what a single-process run gives: Prefect's
+process pool (the flow's default, several batches) and a local two-worker Dask cluster."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ def table(lake, name):
                                                if column in data.column_names]).to_pylist()
 
 
-def test_two_dask_workers_give_the_single_process_result(prefect_server, tmp_path):
-    single, dask = tmp_path / "single", tmp_path / "dask"
-    ingest(input_dir=str(CORPUS), lake=str(single), batch_size=8)
-    # Other batches than the first run's, so that no batch comes from the task cache.
-    summary = run_ingest(workers=2, input_dir=str(CORPUS), lake=str(dask), batch_size=7)
-    assert summary["documents_read"] > 8  # several batches, so both workers had work
-    assert table(dask, "documents") == table(single, "documents")
-    assert table(dask, "claims") == table(single, "claims")
+def test_a_process_pool_and_two_dask_workers_give_the_single_process_result(prefect_server, tmp_path):
+    single, pool, dask = tmp_path / "single", tmp_path / "pool", tmp_path / "dask"
+    ingest(input_dir=str(CORPUS), lake=str(single), batch_size=1000)  # one batch: run in this process
+    # Other batch sizes each time, so that no batch comes from the task cache.
+    pooled = ingest(input_dir=str(CORPUS), lake=str(pool), batch_size=8)
+    spread = run_ingest(workers=2, input_dir=str(CORPUS), lake=str(dask), batch_size=7)
+    assert pooled["documents_read"] > 8 and spread["documents_read"] > 7  # several batches each
+    for lake in (pool, dask):
+        assert table(lake, "documents") == table(single, "documents")
+        assert table(lake, "claims") == table(single, "claims")
