@@ -179,14 +179,14 @@ def command_run(args) -> int:
                               "lake": str(Path(args.lake).absolute())}) if not args.json else
               json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
         return 0
-    from flows.temporary_server import prefect_api
+    from flows.temporary_server import ensure_prefect_api
 
-    with prefect_api() as wait_for_api:
-        from flows.ingest import run_ingest  # slow imports, while a temporary server starts
+    wait_for_api = ensure_prefect_api()
+    from flows.ingest import run_ingest  # slow imports, while a temporary server starts
 
-        wait_for_api()
-        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
-                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
+    wait_for_api()
+    summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                         lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:
         print(json.dumps(summary, default=str))
     else:

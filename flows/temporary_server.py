@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 
 STARTUP_TIMEOUT_SECONDS = 120.0  # the first start on a new machine creates Prefect's database
@@ -89,25 +89,21 @@ def launch() -> TemporaryServer:
     return TemporaryServer(process, port)
 
 
-@contextmanager
-def prefect_api():
-    """Prefect's configured API; without one, a temporary server for the duration of the block.
+def ensure_prefect_api() -> Callable[[], None]:
+    """Prefect's configured API; without one, a temporary server for the rest of this process.
 
-    Yields a function that waits until the API answers: call it after the slow imports.
+    Returns a function that waits until the API answers: call it after the slow imports.
     """
     if configured_api_url():
-        yield lambda: None
-        return
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+        return lambda: None
+    from prefect.context import refresh_global_settings_context
 
     server = launch()
     # Stopped at exit, as Prefect stops its own: after Prefect's log and event workers, registered
     # later, have sent what they hold.
     atexit.register(server.stop)
-    # the environment too, for worker processes that do not inherit Prefect's settings (Dask's)
+    # The address for the rest of the process and the processes it starts: the flow, Prefect's own
+    # threads (they read the global settings), its workers at exit, and the extraction processes.
     os.environ["PREFECT_API_URL"] = server.api_url
-    try:
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
-            yield server.wait_until_healthy
-    finally:
-        del os.environ["PREFECT_API_URL"]
+    refresh_global_settings_context()
+    return server.wait_until_healthy
