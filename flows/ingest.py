@@ -49,22 +49,19 @@ def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, s
     return incremental.read_manifest(lake, version)
 
 
-def batch_key(items: list[InputFile]) -> str:
-    """What a batch's extraction depends on: the code and every file's name and content."""
-    return f"extract-{code_version()}-{batch_fingerprint(items)}"
-
-
 def batch_cache_key(context, parameters: dict) -> str:
-    """A staged batch is reused by the run that follows one that died before committing."""
+    """What a batch's extraction depends on: the code, every file's name and content, and the lake
+    it is staged in. A staged batch is reused by the run that follows one that died before committing."""
     lake_tag = hashlib.sha256(str(parameters["staging"]).encode()).hexdigest()[:12]  # a key is a file name
-    return f"{batch_key(parameters['items'])}-{lake_tag}"
+    return f"extract-{code_version()}-{batch_fingerprint(parameters['items'])}-{lake_tag}"
 
 
 @task(name="read-and-extract", retries=1, retry_delay_seconds=1, cache_key_fn=batch_cache_key,
       cache_expiration=timedelta(days=7), persist_result=True)
 def read_and_extract(items: list[InputFile], staging: Path, run_id: str) -> StagedBatch:
-    """Read and extract a batch, writing its rows to the lake's staging folder; returns a summary."""
-    return stage_batch(items, staging / batch_key(items), run_id)
+    """Read and extract a batch, writing its rows to a folder of its own under the lake's staging
+    folder; returns a summary."""
+    return stage_batch(items, staging / uuid.uuid4().hex, run_id)
 
 
 def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
