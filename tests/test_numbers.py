@@ -159,3 +159,16 @@ def test_parse_rejects_text_around_the_phrase():
 def test_phrase_does_not_cross_a_line_break():
     found = find_number_phrases("more than\n6,000")
     assert [(phrase.text, phrase.qualifier) for phrase in found] == [("6,000", "exact")]
+
+
+LOOKALIKES = {"s": "\u017f", "k": "\u212a"}  # long s and the Kelvin sign: re.IGNORECASE matches them
+
+
+@pytest.mark.parametrize("text", ["several thousand troops", "some 600 soldiers", "5 thousand killed",
+                                  "thousands of troops", "six dozen", "11k troops", "at least seventy"])
+def test_letters_that_case_fold_to_ascii_read_like_the_ascii_word(text):
+    """The regexes match "ſeveral" case-insensitively, so the word tables must be looked up with
+    case folding too: one odd character must not fail a whole batch."""
+    odd = "".join(LOOKALIKES.get(char, char) for char in text)
+    read = [(p.low, p.high, p.qualifier) for p in find_number_phrases(odd)]
+    assert read == [(p.low, p.high, p.qualifier) for p in find_number_phrases(text)]

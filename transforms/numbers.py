@@ -125,7 +125,7 @@ def _alternation(phrases: list[str]) -> str:
 
 
 def _normal(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
+    return " ".join(phrase.casefold().split())
 
 
 _VAGUE_BOUNDS = {_normal(row["phrase"]): (int(row["low"]), int(row["high"])) for row in _VAGUE}
@@ -252,8 +252,8 @@ def _digit_core(match: re.Match) -> _Core:
         value, scale = _decimal(written.replace(".", "")), 1000 ** written.count(".")
     else:
         value, scale = _decimal(written), 1
-    suffix, scale_words = match.group("suffix"), match.group("scales").lower().split()
-    multiplier = _SUFFIX_SCALE[suffix.lower()] if suffix else 1
+    suffix, scale_words = match.group("suffix"), match.group("scales").casefold().split()
+    multiplier = _SUFFIX_SCALE[suffix.casefold()] if suffix else 1
     for word in scale_words:
         multiplier *= _SCALE_WORDS[word]
     plain = bool(match.group("plain"))
@@ -282,7 +282,7 @@ def _decimal(digits: str) -> Fraction | int:
 
 def _word_core(match: re.Match) -> _Core | None:
     tokens = [
-        (token.group().lower(), match.start() + token.start(), match.start() + token.end())
+        (token.group().casefold(), match.start() + token.start(), match.start() + token.end())
         for token in _WORD_TOKEN.finditer(match.group())
     ]
     reading = _read_words(tokens)

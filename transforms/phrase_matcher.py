@@ -102,7 +102,7 @@ SPACES_AND_HYPHENS = re.compile(r"[\s\-\u2010\u2011]+")
 def canonical(text: str, is_exact: bool) -> str:
     """The form a phrase and its matches share: no spaces or hyphens, one apostrophe."""
     text = SPACES_AND_HYPHENS.sub("", text.replace("\u2019", "'"))
-    return text if is_exact else text.lower()
+    return text if is_exact else text.casefold()  # re.IGNORECASE matches "ſ" as "s"
 
 
 def remove_overlaps(matches: list[Match]) -> list[Match]:
