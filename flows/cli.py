@@ -80,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     # The temporary Prefect server would try to send usage telemetry and log an error when offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     try:
-        # Only the commands that run a Prefect flow need Prefect's console quietened.
-        with quiet_console(enabled=not args.debug and args.command in ("run", "serve")):
+        # Only the commands that run a Prefect flow need Prefect's console quietened (`run` does it
+        # itself, after the nothing-new check, which must not pay for importing Prefect).
+        with quiet_console(enabled=not args.debug and args.command == "serve"):
             return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("troopledger: interrupted", file=sys.stderr)
@@ -181,12 +182,13 @@ def command_run(args) -> int:
         return 0
     from flows.temporary_server import ensure_prefect_api
 
-    wait_for_api = ensure_prefect_api()
-    from flows.ingest import run_ingest  # slow imports, while a temporary server starts
+    with quiet_console(enabled=not args.debug):
+        wait_for_api = ensure_prefect_api()
+        from flows.ingest import run_ingest  # slow imports, while a temporary server starts
 
-    wait_for_api()
-    summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
-                         lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
+        wait_for_api()
+        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:
         print(json.dumps(summary, default=str))
     else:
