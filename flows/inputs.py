@@ -56,10 +56,11 @@ def discover_inputs(input_dir: Path) -> list[InputFile]:
     unlistable: list[tuple[Path, OSError]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: unlistable.append((Path(e.filename), e))):
         dirnames.sort()
+        siblings = set(filenames)
         # A folder (or a link to one) with an article's name is listed so it gets its error row.
         for name in sorted(filenames) + sorted(dirnames):
             if is_article_name(name):
-                found.append(describe_input(root, Path(dirpath) / name))
+                found.append(describe_input(root, Path(dirpath) / name, siblings))
     for folder, error in unlistable:
         if folder != root:
             found.append(unlistable_folder(root, folder, error))
@@ -76,9 +77,10 @@ def unlistable_folder(root: Path, folder: Path, error: OSError) -> InputFile:
                      f"cannot list folder: {error.strerror or error}")
 
 
-def describe_input(root: Path, path: Path) -> InputFile:
+def describe_input(root: Path, path: Path, siblings: set[str] | None = None) -> InputFile:
+    """`siblings`, the names listed beside `path`, spares looking for sidecars that are not there."""
     source_file = display_name(path.relative_to(root))
-    sidecar = sidecar_for(path)
+    sidecar = sidecar_for(path, siblings)
     problem = None
     info = None
     try:
@@ -122,9 +124,11 @@ def link_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def sidecar_for(path: Path) -> Path | None:
+def sidecar_for(path: Path, siblings: set[str] | None = None) -> Path | None:
     """`NAME.meta.json` beside `NAME.txt` (or `NAME.txt.meta.json`), when it is a regular file."""
     for candidate in (path.with_suffix(SIDECAR_SUFFIX), path.with_name(path.name + SIDECAR_SUFFIX)):
+        if siblings is not None and candidate.name not in siblings:
+            continue
         try:
             if candidate.is_file() and not candidate.is_symlink():
                 return candidate
