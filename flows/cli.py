@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flows.lake import local_lake
-from flows.object_store import is_lake_url
+from flows import object_store
 
 DEFAULT_LAKE = "lake"
 # Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
@@ -173,7 +173,7 @@ def command_run(args) -> int:
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
     # decided before Prefect starts; a URL's state is known only after pulling it, in the flow
-    checkable = not (args.full_refresh or is_lake_url(args.lake))
+    checkable = not (args.full_refresh or object_store.is_lake_url(args.lake))
     unchanged = nothing_new(input_dir, args.lake) if checkable else None
     if unchanged is not None:
         print(format_summary({"run_id": None, "inputs_unchanged": len(unchanged.unchanged),
@@ -198,12 +198,10 @@ def command_run(args) -> int:
 
 def readable_lake(lake: str) -> Path:
     """The lake folder to read; for an object-store URL, the local copy, first brought up to date."""
-    if not is_lake_url(lake):
+    if not object_store.is_lake_url(lake):
         return local_lake(lake)
-    from flows.object_store import pull_lake_state, working_lake
-
-    work = working_lake(lake)
-    pull_lake_state(lake, work)
+    work = object_store.working_lake(lake)
+    object_store.pull_lake_state(lake, work)
     return work
 
 
