@@ -14,8 +14,6 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
@@ -29,7 +27,6 @@ from flows.ingest import commit_tables, new_run_id, run_record
 from flows.incremental import SAMPLES_DIR, code_version, nothing_new, read_manifest
 from flows.inputs import discover_inputs, plan_run
 from flows.lake import LakeError
-from schemas.tables import TABLES
 from warehouse.runner import build_warehouse
 
 FIRST_RUN = ("2024-10-18_nis_first_deployment.txt", "2025-04-30_nis_briefing.txt", "2025-04-30_nis_briefing.meta.json")
