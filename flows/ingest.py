@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -181,15 +182,11 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     `lake` is a folder, or an object-store URL: then the run works in a local copy of what the URL
     holds (flows/object_store.py) and publishes the result back."""
     logger = get_run_logger()
-    store = lake if object_store.is_lake_url(lake) else None
     source = Path(input_dir)
-    lake_dir = object_store.working_lake(store) if store else lakefs.local_lake(lake)
     if not source.is_dir():
         raise lakefs.LakeError(f"input folder {source} does not exist or is not a folder")
     started = datetime.now(timezone.utc)
-    with lakefs.lake_lock(lake_dir, lock_wait_seconds):
-        if store:
-            pull_published(store, lake_dir)
+    with held_lake(lake, lock_wait_seconds) as (lake_dir, publication):
         version = code_version()
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
@@ -201,8 +198,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
             summary = summarize(lake_dir, None, plan, [], started)
         else:
             summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
-        if store:
-            summary["published"] = publish(lake_dir, store)
+    summary.update(publication)
     if summary["run_id"] is not None:
         publish_summary_artifact(summary)
         logger.info("run %s: %d documents read (%d with errors), %d claims", summary["run_id"],
@@ -218,6 +214,22 @@ def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: Run
     commit_tables(lake_dir, plan, results, run_row, inputs)
     models = build_models(lake_dir)
     return summarize(lake_dir, run_id, plan, results, started, models)
+
+
+@contextmanager
+def held_lake(lake: str, lock_wait_seconds: float):
+    """The lake folder under its writer lock, and a dict that receives {"published": ...} after the
+    block. For an object-store URL the folder is the local working copy: pulled from the URL first,
+    published back when the block ends normally."""
+    store = lake if object_store.is_lake_url(lake) else None
+    lake_dir = object_store.working_lake(store) if store else lakefs.local_lake(lake)
+    publication: dict = {}
+    with lakefs.lake_lock(lake_dir, lock_wait_seconds):
+        if store:
+            pull_published(store, lake_dir)
+        yield lake_dir, publication
+        if store:
+            publication["published"] = publish(lake_dir, store)
 
 
 @task(name="pull-published-lake", retries=2, retry_delay_seconds=5)

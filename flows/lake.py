@@ -70,12 +70,13 @@ class Part:
 
 
 def local_lake(lake: str | Path) -> Path:
-    """The lake folder as an absolute local path. An object-store URL is refused with a clear line:
-    the writer needs a POSIX file system (atomic renames, symlinks, hard links, flock); see
-    docs/reliability.md, "Where the lake can live"."""
+    """The lake folder as an absolute local path. A URL is refused with a clear line: the writer
+    needs a POSIX file system (atomic renames, symlinks, hard links, flock), so callers turn a URL
+    into its local working copy first (flows/object_store.py; docs/reliability.md, "Where the lake
+    can live")."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(lake)):
-        raise LakeError(f"lake {lake} is a URL: troopledger writes lakes on a local file system only; "
-                        "write locally, then copy the current table versions to the object store")
+        raise LakeError(f"lake {lake} is a URL: the lake writer needs a local folder; "
+                        "use its working copy (flows/object_store.py: working_lake)")
     return Path(lake).absolute()
 
 

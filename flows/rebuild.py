@@ -7,9 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from flows import lake as lakefs
-from flows import object_store
-from flows.ingest import publish, pull_published
+from flows.ingest import held_lake
 from warehouse.runner import build_warehouse
 
 
@@ -18,15 +16,10 @@ def rebuild_models(lake: str = "lake", lock_wait_seconds: float = 300.0) -> dict
     """Rebuild LAKE/marts and LAKE/warehouse.duckdb from the tables already in the lake; for an
     object-store URL, in the local working copy, then publish the marts."""
     logger = get_run_logger()
-    store = lake if object_store.is_lake_url(lake) else None
-    lake_dir = object_store.working_lake(store) if store else lakefs.local_lake(lake)
     # A rebuild may come due while an ingest writes the lake; it waits for the lock.
-    with lakefs.lake_lock(lake_dir, lock_wait_seconds):
-        if store:
-            pull_published(store, lake_dir)
+    with held_lake(lake, lock_wait_seconds) as (lake_dir, publication):
         result = build_warehouse(lake_dir)
-        if store:
-            result["published"] = publish(lake_dir, store)
+    result.update(publication)
     logger.info("rebuilt %d marts in %s", len(result.get("marts", {})), lake_dir)
     publish_rebuild_artifact(lake_dir, result)
     return result
