@@ -54,8 +54,9 @@ class Context:
     document_metric: str | None = None  # of the last figure in the document
     subject: str | None = None
     paragraph_end: int = -1
-    # Sentences without figures since the last attribution was read: read only when an "it said" needs them.
-    unread: list[str] = field(default_factory=list)
+    # Sentences whose attributions were not read since the last source was named: read only when
+    # an "it said" needs them. Each has the number phrases it holds (none: a sentence without figures).
+    unread: list[tuple[str, list[NumberPhrase]]] = field(default_factory=list)
 
     def remember(self, attributions: list[Attribution], sentence: str) -> bool:
         """Keep the last source this sentence names; whether it named one."""
@@ -67,12 +68,12 @@ class Context:
 
     def latest_claimants(self) -> tuple[tuple[str, ...], str | None]:
         """The source an "it said" points back to: the last one named, or the subject an earlier
-        sentence opens with ("The NIS was first to sound the alarm. In October it said ...")."""
+        sentence without figures opens with ("The NIS was first to sound the alarm. In October it said ...")."""
         while self.unread:
-            sentence = self.unread.pop()
-            if self.remember(find_attributions(sentence), sentence):
+            sentence, phrases = self.unread.pop()
+            if self.remember(sentence_attributions(sentence, phrases), sentence):
                 break
-            opener = leading_name(sentence)
+            opener = () if phrases else leading_name(sentence)
             if opener:
                 self.claimants, self.claimant_text = opener, None
                 break
@@ -140,15 +141,21 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     sentence = text[start:end]
     phrases = [p for p in find_number_phrases(sentence) if p.error is None and p.best is not None
                and not (p.start == 0 and LIST_MARKER.match(sentence))]
-    if not phrases:
-        context.unread.append(sentence)
+    counts = []
+    for phrase in phrases:
+        is_count, noun = counts_people(sentence, phrase)
+        if is_count:
+            counts.append((phrase, noun))
+    if not counts:
+        # Most figures count no one ("the 91st Brigade", "8 kilometres"): their sentence's sources
+        # are read only if a later "it said" needs them, which spares reading attributions.
+        context.unread.append((sentence, phrases))
         return []
-    attributions = [a for a in find_attributions(sentence)
-                    if not any(p.start <= a.cue_start < p.end for p in phrases)]  # "an estimated 1,100"
+    attributions = sentence_attributions(sentence, phrases)
     metric_cues = metric_matcher().find(sentence)
     found = []
-    for phrase in phrases:
-        claim = judge_phrase(sentence, phrase, metric_cues, attributions, context)
+    for phrase, noun in counts:
+        claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context)
         if claim is None:
             continue
         add_period(claim, sentence, phrase, metric_cues, published)
@@ -159,13 +166,23 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     return found
 
 
-def judge_phrase(sentence: str, phrase: NumberPhrase, metric_cues: list[Match],
-                 attributions: list[Attribution], context: Context) -> dict | None:
+def sentence_attributions(sentence: str, phrases: list[NumberPhrase]) -> list[Attribution]:
+    """The sentence's attributions, less cues inside its number phrases ("an estimated 1,100")."""
+    return [a for a in find_attributions(sentence) if not any(p.start <= a.cue_start < p.end for p in phrases)]
+
+
+def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
+    """Whether the figure may count people, judged by its own words; and the noun it counts."""
     noun = counted_noun(sentence, phrase)
     if noun is not None and noun.value != "person":
-        return None
+        return False, None
     if counts_whole_army(sentence, phrase) or (noun is None and is_age_or_state(sentence, phrase)):
-        return None
+        return False, None
+    return True, noun
+
+
+def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
+                 attributions: list[Attribution], context: Context) -> dict | None:
     cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
     if cue is None:
         metric = elliptical_metric(sentence, phrase, noun, attributions, context)
