@@ -28,6 +28,9 @@ class PhraseMatcher:
         self.exact = self.compile(exact, 0)
         self.folded_starts = StartFinder(starts_pattern, folded, folded=True) if folded else None
         self.exact_starts = StartFinder(starts_pattern, exact, folded=False) if exact else None
+        # In ASCII text the folded phrases are matched in lowered text, case-sensitively (see StartFinder).
+        lowered_is_same = all(phrase.isascii() for phrase in folded)
+        self.folded_lowered = self.compile([p.lower() for p in folded], 0) if folded and lowered_is_same else None
 
     @staticmethod
     def compile(phrases: list[str], flags: int) -> re.Pattern | None:
@@ -41,14 +44,25 @@ class PhraseMatcher:
 
     def find(self, text: str) -> list[Match]:
         found: list[Match] = []
-        for pattern, starts, is_exact in ((self.folded, self.folded_starts, False), (self.exact, self.exact_starts, True)):
-            if pattern is None:
-                continue
-            for start in starts.positions(text):
-                m = pattern.match(text, start)
-                value = self.values.get((canonical(m.group(1), is_exact), is_exact), "")
-                found.append(Match(m.start(1), m.end(1), m.group(1), value))
+        if self.folded is not None:
+            if self.folded_lowered is not None and text.isascii():
+                lowered = text.lower()
+                self.add_matches(found, text, lowered, self.folded_lowered, self.folded_starts.lowered.finditer(lowered), False)
+            else:
+                self.add_matches(found, text, text, self.folded, self.folded_starts.pattern.finditer(text), False)
+        if self.exact is not None:
+            self.add_matches(found, text, text, self.exact, self.exact_starts.pattern.finditer(text), True)
         return remove_overlaps(found)
+
+    def add_matches(self, found: list[Match], text: str, searched: str, pattern: re.Pattern,
+                    starts: Iterator[re.Match], is_exact: bool) -> None:
+        """The longest phrase at each start, read in `searched` (text or its lowered copy) and
+        reported in `text`'s own letters."""
+        for start in starts:
+            m = pattern.match(searched, start.start())
+            written = text[m.start(1):m.end(1)]
+            value = self.values.get((canonical(written, is_exact), is_exact), "")
+            found.append(Match(m.start(1), m.end(1), written, value))
 
 
 def starts_pattern(phrases: list[str]) -> str:
