@@ -188,7 +188,7 @@ def stage_child(corpus: Path, lake: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from flows import lake as lakefs
     from flows.extract import stage_batch
-    from flows.ingest import BATCH_SIZE, batches, code_version, commit_tables, new_run_id, run_record
+    from flows.ingest import batch_size_for, batches, code_version, commit_tables, new_run_id, run_record
     from flows.inputs import discover_inputs, plan_run, read_input
     from warehouse.runner import build_warehouse
 
@@ -207,7 +207,7 @@ def stage_child(corpus: Path, lake: Path) -> None:
     clock = time.perf_counter()
     staging = lakefs.staging_dir(lake)
     results = [stage_batch(batch, staging / f"batch-{index:05d}", run_id)
-               for index, batch in enumerate(batches(plan.to_read, BATCH_SIZE))]
+               for index, batch in enumerate(batches(plan.to_read, batch_size_for(len(plan.to_read))))]
     seconds["extract"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -7,6 +7,8 @@ which), replaces their rows, drops the rows of deleted inputs, and rebuilds the 
 from __future__ import annotations
 
 import hashlib
+import math
+import os
 import uuid
 from contextlib import contextmanager
 from collections import Counter
@@ -29,7 +31,12 @@ from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
 from warehouse.runner import build_warehouse
 
-BATCH_SIZE = 500  # documents a task: larger batches pay less per-task overhead in the process pool
+# Inputs a task. Each task costs Prefect a few tenths of a second in its worker (state changes,
+# cache lookup, result), so a large run takes large batches; a few batches a worker keep every
+# worker busy to the end.
+MIN_BATCH_SIZE = 250
+MAX_BATCH_SIZE = 2500
+BATCHES_PER_WORKER = 4
 
 
 def new_run_id() -> str:
@@ -38,6 +45,12 @@ def new_run_id() -> str:
 
 def batches(items: list[InputFile], size: int) -> list[list[InputFile]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def batch_size_for(count: int, workers: int | None = None) -> int:
+    """The batch size for `count` inputs on `workers` processes (default: one per core)."""
+    per_worker = math.ceil(count / (BATCHES_PER_WORKER * (workers or os.cpu_count() or 1)))
+    return max(MIN_BATCH_SIZE, min(MAX_BATCH_SIZE, per_worker))
 
 
 @task(name="discover-inputs", retries=2, retry_delay_seconds=1)
@@ -176,8 +189,11 @@ def run_ingest(workers: int = 0, dask_address: str | None = None, **parameters) 
 # PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS sets how many).
 @flow(name="troopledger-ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
 def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: bool = False,
-           batch_size: int = BATCH_SIZE, lock_wait_seconds: float = 60.0) -> dict:
+           batch_size: int | None = None, lock_wait_seconds: float = 60.0) -> dict:
     """Ingest new and changed articles from input_dir into the lake and rebuild the marts.
+
+    `batch_size` is the number of inputs a task reads; by default it grows with the run
+    (`batch_size_for`).
 
     `lake` is a folder, or an object-store URL: then the run works in a local copy of what the URL
     holds (flows/object_store.py) and publishes the result back."""
@@ -206,10 +222,11 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     return summary
 
 
-def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: RunPlan, batch_size: int,
+def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: RunPlan, batch_size: int | None,
                 version: str, started: datetime) -> dict:
     run_id = new_run_id()
-    results = extract_all(batches(plan.to_read, batch_size), lakefs.staging_dir(lake_dir), run_id)
+    size = batch_size or batch_size_for(len(plan.to_read))
+    results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
     run_row = run_record(run_id, started, source, inputs, plan, results, version)
     commit_tables(lake_dir, plan, results, run_row, inputs)
     models = build_models(lake_dir)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 
 from conftest import CORPUS
-from flows.ingest import ingest, run_ingest
+from flows.ingest import MAX_BATCH_SIZE, MIN_BATCH_SIZE, batch_size_for, ingest, run_ingest
 
 IGNORED = ["run_id"]
 
@@ -27,3 +27,10 @@ def test_a_process_pool_and_two_dask_workers_give_the_single_process_result(pref
     for lake in (pool, dask):
         assert table(lake, "documents") == table(single, "documents")
         assert table(lake, "claims") == table(single, "claims")
+
+
+def test_batches_grow_with_the_run_between_their_bounds():
+    """Few tasks for a large run (Prefect's cost per task), several per worker, never tiny or huge."""
+    assert batch_size_for(100, workers=2) == MIN_BATCH_SIZE
+    assert batch_size_for(10_000, workers=2) == 1250
+    assert batch_size_for(1_000_000, workers=2) == MAX_BATCH_SIZE
