@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from transforms import numbers
+from transforms.attributions import claimant_matcher, cue_matcher
+from transforms.claims import metric_matcher, noun_matcher, subject_matcher
+from transforms.lexicon import load_table
 from transforms.phrase_matcher import PhraseMatcher, StartFinder, escaped, starts_pattern, trie_pattern
 
 WORDS = ["a", "an", "ten", "tens", "thousand", "thousands", "two", "t.x", "k", "s"]
@@ -14,6 +19,13 @@ TEXTS = [
     "Tens \u212a s \u017f ten\u0301 an\u00e9 tw\u00f6 \u0130 \u00e9 THOUSANDS",  # Kelvin sign, long s: case folds
     "", "a", "tenth tense twofold",
 ]
+
+TABLE_PHRASES = [row["phrase"] for row in load_table("metric_words")] + [row["alias"] for row in load_table("claimant_aliases")]
+# Table phrases in sentences, as written, in capitals and in title case.
+PHRASE_TEXTS = [f"Officials said {p}, then {p.upper()} and {p.title()} -{p}." for p in TABLE_PHRASES]
+NUMBER_TEXTS = [f"{text} / {text.upper()} / {text.title()}" for text in
+                (line.split("\t")[0] for line in (Path(__file__).parent / "number_phrases.tsv").read_text().splitlines()[1:])
+                if text.isascii()]
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -44,3 +56,21 @@ def test_phrase_matcher_still_prefers_the_longest_phrase():
                              ("were killed", "killed", False), ("US", "US", True)])
     found = matcher.find("Some 300 were killed or wounded, US officials said; us too.")
     assert [(m.text, m.value) for m in found] == [("killed or wounded", "casualties"), ("US", "US")]
+
+
+@pytest.mark.parametrize("text", NUMBER_TEXTS)
+def test_the_lowered_number_pattern_reads_lowered_text_as_the_case_insensitive_one_reads_it(text):
+    lowered = text.lower()
+    for position in range(len(text)):
+        plain, fast = numbers._CORE.match(text, position), numbers._CORE_LOWERED.match(lowered, position)
+        assert (plain and plain.span()) == (fast and fast.span())
+
+
+@pytest.mark.parametrize("make", [metric_matcher, noun_matcher, subject_matcher, claimant_matcher, cue_matcher])
+def test_phrase_matchers_find_in_lowered_text_what_they_find_case_insensitively(make):
+    fast = make()
+    assert fast.folded_lowered is not None
+    plain = PhraseMatcher.__new__(PhraseMatcher)
+    plain.__dict__.update(fast.__dict__, folded_lowered=None)
+    for text in PHRASE_TEXTS:
+        assert fast.find(text) == plain.find(text)

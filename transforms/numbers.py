@@ -151,9 +151,11 @@ _CORE_FIRST_CHARACTERS = "".join(
 # A number starts a word, and its first character is a digit or starts a table word: checking
 # that first keeps the scan fast. A vague amount is tried before a word number so that
 # "a few hundred" is not read as "a hundred".
-_CORE = re.compile(
-    rf"\b(?=[\d{re.escape(_CORE_FIRST_CHARACTERS)}])(?:{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER})", re.IGNORECASE
-)
+_CORE_PATTERN = rf"\b(?=[\d{re.escape(_CORE_FIRST_CHARACTERS)}])(?:{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER})"
+_CORE = re.compile(_CORE_PATTERN, re.IGNORECASE)
+# The table words are lower case, so in lowered ASCII text the same pattern finds the same
+# numbers case-sensitively, where re skips the alternatives that cannot start at a letter.
+_CORE_LOWERED = re.compile(_CORE_PATTERN)
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 
 
@@ -359,12 +361,16 @@ def _read_words(tokens: list[tuple[str, int, int]]) -> tuple[int, Fraction, int]
 # ---------------------------------------------------------------- phrases
 
 
-def _next_core(text: str, position: int) -> _Core | None:
+def _next_core(text: str, lowered: str | None, position: int) -> _Core | None:
+    """The next number at or after position. `lowered` is text lowered, where it is ASCII."""
+    starts, core_pattern, searched = ((_CORE_START.lowered, _CORE_LOWERED, lowered) if lowered is not None
+                                      else (_CORE_START.pattern, _CORE, text))
     while True:
-        start = _CORE_START.search(text, position)
-        if start is None:
+        found = starts.search(searched, position)
+        if found is None:
             return None
-        match = _CORE.match(text, start)
+        start = found.start()
+        match = core_pattern.match(searched, start)
         if match is None:
             position = start + 1
             continue
@@ -517,7 +523,8 @@ def find_number_phrases(text: str) -> list[NumberPhrase]:
     phrases: list[NumberPhrase] = []
     position = 0
     floor_at = 0  # a qualifier may not reach back into the previous phrase
-    while (core := _next_core(text, position)) is not None:
+    lowered = text.lower() if text.isascii() and _CORE_START.lowered is not None else None
+    while (core := _next_core(text, lowered, position)) is not None:
         phrase, resume_at = _phrase_from(text, core, floor_at)
         if phrase is not None:
             phrases.append(phrase)
