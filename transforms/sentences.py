@@ -33,11 +33,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[start:dot])
-    if word is None:
+    token = text[last_token_start(text, start, dot):dot].lower()
+    if not token:
         return False
-    token = word.group(1).lower()
     return token in abbreviations() or len(token) == 1 or re.fullmatch(r"(\w\.)+\w", token) is not None
+
+
+def last_token_start(text: str, start: int, end: int) -> int:
+    """Where the run of word characters and dots that ends at `end` starts (a backward scan:
+    a regex search for it would try every position of the sentence)."""
+    position = end
+    while position > start and (text[position - 1].isalnum() or text[position - 1] in "._"):
+        position -= 1
+    return position
 
 
 def add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
