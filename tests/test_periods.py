@@ -192,6 +192,18 @@ def test_dates_without_a_year_agree_with_dateparser(reported, phrase):
     assert expression.first_day == _dateparser_day(phrase.removeprefix("in "), reported)
 
 
+@pytest.mark.parametrize("year", [", 2024", " 2025", " 1900"])
+@pytest.mark.parametrize("month", ["Jan", "February", "Sept", "DEC"])
+def test_a_date_read_through_its_month_agrees_with_dateparser(month, year):
+    """A written date is that day of the month dateparser reads (one parse a month serves
+    every day): dateparser reads the whole date alike, and a day the month lacks is left
+    to it."""
+    from transforms.periods import _parse_written_date, _read_written
+
+    for day in ["1", "09", "15", "28", "29", "30", "31"]:
+        assert _read_written(month, day, year) == _parse_written_date(f"{month} {day}{year}")
+
+
 def test_a_month_is_read_in_the_latest_year_it_has_begun_even_on_a_29th():
     """dateparser alone reads "February" on Jan. 29, 2024 as February 2020 (it looks for a
     February with a 29th); the latest February begun by then is 2023's."""
@@ -202,3 +214,26 @@ def test_a_month_is_read_in_the_latest_year_it_has_begun_even_on_a_29th():
 def test_feb_29_without_a_year_is_the_latest_leap_day():
     [expression] = find_time_expressions("on Feb. 29", date(2027, 6, 1))
     assert expression.first_day == date(2024, 2, 29)
+
+
+# The patterns are tried only where a phrase may start and before a sentence's last
+# anchor (transforms/periods.py); these sentences hold them to a scan of every position.
+SCANNED = [row.values[0] for row in CASES] + [
+    "From Dec. 9 to 11 and 9\u201311 December, since the deployment began in October 2024.",
+    "\u201cSince Jan. 3,\u201d the NIS said, 1,500 were killed \u2013 up to 30 last week.",
+    "\u017fince \u017fpring 2024 and since the start of the \u017fummer, a couple of days ago",
+    "MAY 2024, late 2023-12-01, mid-March, the past 48 hours, tonight, this morning",
+    "Mar-a-Lago in may, 11,000 troops, 2,024 shells, 20245 rounds, the fall of Avdiivka",
+]
+
+
+@pytest.mark.parametrize("sentence", SCANNED)
+def test_the_scan_finds_what_a_scan_of_every_position_finds(sentence):
+    from transforms import periods
+
+    last_start = periods._last_anchor(sentence)
+    for pattern, starts in ((periods._PLAIN, periods._PLAIN_START),
+                            (periods._RANGE, periods._RANGE_START),
+                            (periods._SINCE_EVENT, periods._SINCE_EVENT_START)):
+        everywhere = [match.span() for match in pattern.finditer(sentence)]
+        assert [match.span() for match in periods._matches(pattern, starts, sentence, last_start)] == everywhere

@@ -44,6 +44,7 @@ from dateparser.date import DateDataParser
 from dateutil.relativedelta import relativedelta
 
 from transforms.lexicon import load_table
+from transforms.phrase_matcher import StartFinder, escaped, trie_pattern
 
 SPAN, AS_OF, SINCE = "span", "as_of", "since"
 
@@ -163,10 +164,81 @@ _RANGE = re.compile(
     re.IGNORECASE,
 )
 # "since the deployment began in October 2024": the event between is skipped.
+_SINCE_WORD = "since"
 _SINCE_EVENT = re.compile(
-    rf"\bsince\s+{_alternation(SINCE_OPENERS)}\b[^.;:!?\n]{{0,60}}?\b(?:in|on)\s+{_core('e')}",
+    rf"\b{_SINCE_WORD}\s+{_alternation(SINCE_OPENERS)}\b[^.;:!?\n]{{0,60}}?\b(?:in|on)\s+{_core('e')}",
     re.IGNORECASE,
 )
+
+
+# ---------------------------------------------------------------- where a phrase may start
+
+# The patterns above start with \b and case-insensitive alternations, so re tries every
+# one of their branches at every position of a sentence. Their first words (a digit or
+# the first word of a table phrase) are found first, with one trie over the lowered text
+# (StartFinder), and each pattern is matched only there.
+_THE = "the"  # the word the patterns spell out themselves: "the past", "the 13th", "the end"
+
+
+def _first_words(*tables) -> list[str]:
+    return sorted({phrase.split()[0] for table in tables for phrase in table})
+
+
+def _start_pattern(words: list[str], digit: bool = True) -> str:
+    """A digit or any of words, whole where the word ends in a letter or digit (every
+    pattern goes on with a space, a dot or a word's end after its first word)."""
+    whole = trie_pattern(escaped(word) for word in words if word[-1].isalnum())
+    others = [escaped(word) for word in words if not word[-1].isalnum()]
+    return (r"\b(?:" + (r"\d|" if digit else "") + rf"(?:{whole})\b"
+            + (f"|{trie_pattern(others)}" if others else "") + ")")
+
+
+_PLAIN_START = StartFinder(_start_pattern, _first_words(
+    LEAD_WORDS, DAY_WORDS, WEEKDAYS, MONTHS, NUMBER_WORDS, RELATIVE_WORDS, PART_WORDS, SEASONS, [_THE]),
+    folded=True)
+_RANGE_START = StartFinder(_start_pattern, _first_words(
+    [w for w, role in RANGE_WORDS.items() if role == "opener"], WEEKDAYS, MONTHS), folded=True)
+_SINCE_EVENT_START = StartFinder(lambda words: _start_pattern(words, digit=False), [_SINCE_WORD], folded=True)
+
+# Every core holds an anchor: a month or weekday name (capitalised or upper case, as the
+# patterns match them), a unit ("weeks"), a season, a day word ("yesterday", "last night":
+# its last word will do) or four digits (a year, an ISO date). So no phrase starts after a
+# sentence's last anchor, and a sentence without one (most sentences with a figure) holds
+# none. The last one is the first found in the text read backwards.
+def _backwards(words) -> str:
+    return trie_pattern(escaped(word[::-1]) for word in words)
+
+
+_ANCHOR_NAMES = re.compile(_backwards(
+    form for word in [*MONTHS, *WEEKDAYS] for form in (word.title(), word.upper())))
+_ANCHOR_WORDS = StartFinder(_backwards, sorted(
+    {*UNITS, *SEASONS, *(phrase.split()[-1] for phrase in DAY_WORDS)}), folded=True)
+_ANCHOR_DIGITS = re.compile(r"\d{4}")
+
+
+def _last_anchor(text: str) -> int:
+    """No phrase starts after this position of `text`: the last character of the anchor that
+    ends last; -1 where there is no anchor."""
+    backwards = text[::-1]
+    names, digits = _ANCHOR_NAMES.search(backwards), _ANCHOR_DIGITS.search(backwards)
+    found = [_ANCHOR_WORDS.search(backwards), names and names.start(), digits and digits.start()]
+    found = [position for position in found if position is not None]
+    return len(text) - 1 - min(found) if found else -1
+
+
+def _matches(pattern: re.Pattern, starts: StartFinder, text: str, last_start: int):
+    """What pattern.finditer(text) finds, trying the pattern only where `starts` says a
+    match may start (a superset of where it can), up to `last_start`."""
+    end = 0
+    for start in starts.positions(text):
+        if start > last_start:
+            return
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
 
 
 # ---------------------------------------------------------------- dateparser
@@ -193,14 +265,31 @@ def _parse_written_date(phrase: str) -> date | None:
     return data.date_obj.date() if data.date_obj else None
 
 
-def _latest_on_or_before(phrase: str, base: date) -> date | None:
+def _read_written(month: str, day: str | None, year: str) -> date | None:
+    """The date ("Dec 9" + year) or month ("Dec" + year) dateparser reads, `year` spelled
+    ", 2024" or " 2024". A date is that day of the month dateparser reads without it: one
+    parse serves all the days of a month, and tests/test_periods.py checks that dateparser
+    reads the whole date alike. Where the month has no such day (Feb. 29, 2025) or dateparser
+    reads no month, dateparser reads the whole date."""
+    first = _parse_written_date(month + year)
+    if day is None:
+        return first
+    if first is not None:
+        try:
+            return first.replace(day=int(day))
+        except ValueError:
+            pass
+    return _parse_written_date(f"{month} {day}{year}")
+
+
+def _latest_on_or_before(month: str, day: str | None, base: date) -> date | None:
     """A date or month written without its year ("Dec 9", "March"): the latest one on or
     before `base`, as dateparser's PREFER_DATES_FROM=past reads it; read with the year
     spelled out so that the parse is cached per year, not per reported date."""
     for year in range(base.year, base.year - 8, -1):  # eight years back reach a Feb. 29
-        day = _parse_written_date(f"{phrase} {year}")
-        if day is not None and day <= base:
-            return day
+        found = _read_written(month, day, f" {year}")
+        if found is not None and found <= base:
+            return found
     return None
 
 
@@ -272,9 +361,21 @@ def _month_name(word: str) -> str:
 
 def _core_groups(match: re.Match, tag: str) -> dict[str, str]:
     """The groups of one core of `match` that matched, without their tag prefix."""
+    values = match.groups()
+    return {name: values[index] for index, name in _TAGGED_GROUPS[tag] if values[index] is not None}
+
+
+def _tagged_groups(pattern: re.Pattern, tag: str) -> tuple[tuple[int, str], ...]:
+    """(index in match.groups(), name without the prefix) of the groups of one core."""
     prefix = tag + "_"
-    return {name[len(prefix):]: value for name, value in match.groupdict().items()
-            if name.startswith(prefix) and value is not None}
+    return tuple((number - 1, name[len(prefix):]) for name, number in pattern.groupindex.items()
+                 if name.startswith(prefix))
+
+
+# A pattern holds a hundred named groups and a match sets a few: reading them by index
+# beats filtering groupdict() by name (and a tag names one pattern's core).
+_TAGGED_GROUPS = {tag: _tagged_groups(pattern, tag)
+                  for pattern, tags in ((_PLAIN, "c"), (_RANGE, "abdf"), (_SINCE_EVENT, "e")) for tag in tags}
 
 
 def _words(phrase: str) -> str:
@@ -319,9 +420,11 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
         day = _days_back(base, int(DAY_WORDS[_words(core["day_word"])]), "day")
         return day, day
     if "dm_day" in core:
-        return _single_day(_date_phrase(core["dm_month"], core["dm_day"]), core.get("dm_year"), base)
+        return _single_day(_month_name(core["dm_month"]), _day_digits(core["dm_day"]),
+                           core.get("dm_year"), base)
     if "md_day" in core:
-        return _single_day(_date_phrase(core["md_month"], core["md_day"]), core.get("md_year"), base)
+        return _single_day(_month_name(core["md_month"]), _day_digits(core["md_day"]),
+                           core.get("md_year"), base)
     if "ago_unit" in core:
         return _resolve_ago(_number(core.get("ago_number")), UNITS[core["ago_unit"].lower()], base)
     if "rolling_unit" in core:
@@ -343,26 +446,25 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     return None
 
 
-def _date_phrase(month: str, day: str) -> str:
-    """"Dec. 9th" as dateparser reads it best: "Dec 9"."""
-    digits = re.sub(r"\D", "", day)
-    return f"{_month_name(month)} {digits}"
+def _day_digits(day: str) -> str:
+    """"9th" as dateparser reads it best: "9" (of "Dec 9")."""
+    return re.sub(r"\D", "", day)
 
 
-def _written_day(phrase: str, year: str | None, base: date) -> date | None:
-    """A written date or month: in its own year, or the latest on or before `base`."""
+def _written_day(month: str, day: str | None, year: str | None, base: date) -> date | None:
+    """A written date ("Dec 9") or month: in its own year, or the latest on or before `base`."""
     if year:
-        return _parse_written_date(f"{phrase}, {year}")
-    return _latest_on_or_before(phrase, base)
+        return _read_written(month, day, f", {year}")
+    return _latest_on_or_before(month, day, base)
 
 
-def _single_day(phrase: str, year: str | None, base: date) -> Stretch | None:
-    day = _written_day(phrase, year, base)
-    return (day, day) if day else None
+def _single_day(month: str, day: str, year: str | None, base: date) -> Stretch | None:
+    found = _written_day(month, day, year, base)
+    return (found, found) if found else None
 
 
 def _resolve_month(month: str, year: str | None, base: date, part: str | None) -> Stretch | None:
-    day = _written_day(month, year, base)
+    day = _written_day(month, None, year, base)
     return _narrow(_month_days(day), "month", part) if day else None
 
 
@@ -521,14 +623,17 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
     resolved (a relative one in an undated document) is still found, with first_day
     and last_day None, so that it still governs its figure.
     """
+    last_start = _last_anchor(text)
+    if last_start < 0:
+        return []
     candidates: list[tuple[int, TimeExpression]] = []
-    for match in _RANGE.finditer(text):
+    for match in _matches(_RANGE, _RANGE_START, text, last_start):
         candidates.append((_RANGE_FIRST, _range_expression(text, match, reported)))
-    for match in _PLAIN.finditer(text):
+    for match in _matches(_PLAIN, _PLAIN_START, text, last_start):
         expression = _plain_expression(text, match, reported)
         if expression is not None:
             candidates.append((_PLAIN_NEXT, expression))
-    for match in _SINCE_EVENT.finditer(text):
+    for match in _matches(_SINCE_EVENT, _SINCE_EVENT_START, text, last_start):
         candidates.append((_SINCE_EVENT_LAST, _since_event_expression(text, match, reported)))
     return _without_overlaps(candidates)
 
