@@ -64,33 +64,40 @@ _SPACES = re.compile(r"\s+")
 _NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int
     head: str  # the first characters, stripped
     tail: str  # the last characters, stripped
     length: int
-
-    @property
-    def blank(self) -> bool:
-        return not self.head
-
-    @property
-    def word_count(self) -> int:
-        if self.length > _LONG_LINE:
-            return _LONG_LINE
-        return len(self.head.split()) if self.length <= _HEAD_CHARS else len((self.head + " " + self.tail).split())
+    # Derived once here, since the rules ask for them several times a line.
+    blank: bool = False
+    word_count: int = 0
+    lowered_head: str = ""
+    lowered_tail: str = ""
 
 
 def split_lines(text: str) -> list[Line]:
     lines = []
     start = 0
     for segment in text.split("\n"):
-        end = start + len(segment)
-        lines.append(Line(start, end, segment[:_HEAD_CHARS].strip(), segment[-_TAIL_CHARS:].strip(), len(segment)))
+        length = len(segment)
+        end = start + length
+        if length <= _TAIL_CHARS:  # head and tail are the same characters: strip once
+            head = tail = segment.strip()
+        else:
+            head, tail = segment[:_HEAD_CHARS].strip(), segment[-_TAIL_CHARS:].strip()
+        lines.append(Line(start, end, head, tail, length, not head, _word_count(head, tail, length),
+                          head.lower(), tail.lower()))
         start = end + 1
     return lines
+
+
+def _word_count(head: str, tail: str, length: int) -> int:
+    if length > _LONG_LINE:
+        return _LONG_LINE
+    return len(head.split()) if length <= _HEAD_CHARS else len((head + " " + tail).split())
 
 
 # ---------------------------------------------------------------- marker tables
@@ -105,8 +112,14 @@ def _markers() -> dict[tuple[str, str], tuple[str, ...]]:
     return {key: tuple(phrases) for key, phrases in table.items()}
 
 
+@cache
 def _phrases(section: str, kind: str) -> tuple[str, ...]:
     return _markers().get((section, kind), ())
+
+
+@cache
+def _phrase_set(section: str, kind: str) -> frozenset[str]:
+    return frozenset(_phrases(section, kind))
 
 
 @cache
@@ -114,6 +127,19 @@ def _any_phrase(section: str, kind: str) -> re.Pattern:
     """Finds any of the phrases in lowered text: one search with a trie, not one `in` test per phrase."""
     phrases = _phrases(section, kind)
     return re.compile(trie_pattern(map(escaped, phrases)) if phrases else "(?!)")
+
+
+@cache
+def _probes(section: str, kind: str) -> tuple[str, ...]:
+    """Words one of which any text holding one of the phrases holds: each phrase's longest
+    word, less those holding another probe. A few `in` tests cost less than a regex scan,
+    so they rule most lines out before `_any_phrase` is run."""
+    longest = {max(phrase.split() or [phrase], key=len) for phrase in _phrases(section, kind)}
+    return tuple(sorted(word for word in longest if not any(other != word and other in word for other in longest)))
+
+
+def _may_hold_phrase(text: str, section: str, kind: str) -> bool:
+    return any(probe in text for probe in _probes(section, kind))
 
 
 @cache
@@ -143,7 +169,7 @@ def header_section(line: Line) -> str | None:
     if not key:
         return None
     for section in (RELATED, COMMENT):
-        if key in _phrases(section, "header"):
+        if key in _phrase_set(section, "header"):
             return section
     if line.length <= 250 and not is_prose(line) and _starts_with_marker(line.head, _phrases(RELATED, "header_prefix")):
         return RELATED
@@ -152,7 +178,13 @@ def header_section(line: Line) -> str | None:
 
 def _starts_with_marker(text: str, phrases: tuple[str, ...]) -> bool:
     """True when text starts with a phrase as whole words ("More in X", not "More intense")."""
-    lowered = text.lower().replace("’", "'")
+    return _starts_with_lowered_marker(text.lower(), phrases)
+
+
+def _starts_with_lowered_marker(lowered: str, phrases: tuple[str, ...]) -> bool:
+    """`_starts_with_marker` for text already lowered."""
+    if "’" in lowered:
+        lowered = lowered.replace("’", "'")
     if not lowered.startswith(phrases):
         return False
     for phrase in phrases:
@@ -184,18 +216,21 @@ def is_caption(line: Line) -> bool:
     head, tail = line.head, line.tail
     if not head:
         return False
-    if _MARKDOWN_IMAGE.match(head) or (head.startswith("|") and tail.endswith("|")):
+    # The anchored patterns need their last or first character: test it before running them.
+    if (head.startswith("![") and _MARKDOWN_IMAGE.match(head)) or (head.startswith("|") and tail.endswith("|")):
         return True
-    if _BRACKET_CREDIT.search(tail):
+    if tail.endswith("]") and _BRACKET_CREDIT.search(tail):
         return True
-    lowered_head, lowered_tail = head.lower(), tail.lower()
-    if _starts_with_marker(head, _phrases(CAPTION, "prefix")):
+    lowered_head, lowered_tail = line.lowered_head, line.lowered_tail
+    if _starts_with_lowered_marker(lowered_head, _phrases(CAPTION, "prefix")):
         return True
-    if _any_phrase(CAPTION, "tail").search(lowered_tail[-60:]):
+    end = lowered_tail[-60:]
+    if _may_hold_phrase(end, CAPTION, "tail") and _any_phrase(CAPTION, "tail").search(end):
         return True
-    if line.word_count <= 80 and _any_phrase(CAPTION, "phrase").search(lowered_head):
+    if (line.word_count <= 80 and _may_hold_phrase(lowered_head, CAPTION, "phrase")
+            and _any_phrase(CAPTION, "phrase").search(lowered_head)):
         return True
-    credit = _PAREN_CREDIT.search(tail)
+    credit = tail.endswith(")") and _PAREN_CREDIT.search(tail)
     if credit and line.word_count <= 80:
         text = lowered_head if line.length <= _HEAD_CHARS else lowered_head + " " + lowered_tail
         return _any_word_start(CAPTION, "cue").search(text) is not None
@@ -232,6 +267,8 @@ def label_lines(lines: list[Line], title: str | None) -> list[str]:
     content = [i for i, line in enumerate(lines) if not line.blank]
     body_start = next((i for i in content if is_prose(lines[i]) and not is_caption(lines[i])), len(lines))
     title_key = _same_words(title or "")
+    # A line holding the title holds its longest word: a cheap test before `_same_words`.
+    title_probe = max(title_key.split(), key=len) if title_key else ""
     labels = [BODY] * len(lines)
     block = BODY
     prose_seen = 0
@@ -260,17 +297,17 @@ def label_lines(lines: list[Line], title: str | None) -> list[str]:
             continue
         if is_prose(line):
             prose_seen += 1
-        labels[i] = _plain_label(line, title_key, above_body=i < body_start)
+        labels[i] = _plain_label(line, title_key, title_probe, above_body=i < body_start)
     _mark_headerless_related(lines, labels, content, body_start)
     if byline_comment_header:
         _mark_trailing_comments(lines, labels, body_start)
     return labels
 
 
-def _plain_label(line: Line, title_key: str, above_body: bool) -> str:
+def _plain_label(line: Line, title_key: str, title_probe: str, above_body: bool) -> str:
     if is_caption(line):
         return CAPTION
-    if title_key and line.length <= 400:
+    if title_key and line.length <= 400 and title_probe in line.lowered_head:
         key = _same_words(line.head)
         if key == title_key or (above_body and title_key in key and len(key) < len(title_key) + 40):
             return HEADLINE
@@ -323,22 +360,26 @@ def _gaps(lines: list[Line], body_start: int):
 
 
 def _spans(text: str, lines: list[Line], labels: list[str]) -> list[Span]:
-    """Merge line labels into covering spans; a blank line takes the label of the line above."""
+    """Merge line labels into covering spans; a blank line takes the label of the line above.
+
+    A span starts where a line's label differs from the line above's and ends where the
+    next span starts (lines are contiguous), the last one at the end of the text.
+    """
+    if not lines:
+        return []
     spans: list[list] = []
-    current = None
-    for line, label in zip(lines, labels):
-        if line.blank and current is not None:
-            label = current
-        end = min(line.end + 1, len(text))
-        if spans and spans[-1][0] == label:
-            spans[-1][2] = end
-        else:
-            start = spans[-1][2] if spans else 0
-            spans.append([label, start, end])
-        current = label
-    if spans:
-        spans[-1][2] = len(text)
-    return [(label, start, end) for label, start, end in spans if end > start]
+    current = labels[0]
+    spans.append([current, 0])
+    for i in range(1, len(lines)):
+        line = lines[i]
+        if line.blank:
+            continue
+        label = labels[i]
+        if label != current:
+            spans.append([label, line.start])
+            current = label
+    ends = [start for _, start in spans[1:]] + [len(text)]
+    return [(label, start, end) for (label, start), end in zip(spans, ends) if end > start]
 
 
 def overlay_spans(spans: list[Span], overrides: list[Span], length: int) -> list[Span]:
