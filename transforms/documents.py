@@ -64,7 +64,8 @@ def parse_file(raw: bytes, source_path: str, sidecar: bytes | None = None) -> li
     try:
         if fmt == "jsonl":
             return _parse_jsonl(raw, source_path)
-        document = _parse_article(raw, source_path, fmt)
+        # A sidecar's title changes a plain text's headline: label its sections after the sidecar, once.
+        document = _parse_article(raw, source_path, fmt, label=sidecar is None)
         if sidecar is not None and document.error is None:
             _apply_sidecar(document, sidecar)
         return [document]
@@ -90,7 +91,7 @@ def _decoded_text(raw: bytes) -> str:
     return text
 
 
-def _parse_article(raw: bytes, source_path: str, fmt: str) -> ParsedDocument:
+def _parse_article(raw: bytes, source_path: str, fmt: str, label: bool = True) -> ParsedDocument:
     try:
         text = _decoded_text(raw)
     except NotText as problem:
@@ -99,13 +100,15 @@ def _parse_article(raw: bytes, source_path: str, fmt: str) -> ParsedDocument:
         return _html_document(text, source_path)
     if fmt == "md":
         return _markdown_document(text, source_path)
-    return _plain_document(text, source_path, fmt)
+    return _plain_document(text, source_path, fmt, label)
 
 
-def _plain_document(text: str, source_path: str, fmt: str) -> ParsedDocument:
+def _plain_document(text: str, source_path: str, fmt: str, label: bool = True) -> ParsedDocument:
+    """`label=False` leaves `sections` empty for the caller to fill (see `_apply_sidecar`)."""
     title = find_title(text)
     return ParsedDocument(source_path, fmt, text=text, title=title, outlet=find_outlet(text),
-                          published_date=find_published_date(text), sections=find_sections(text, title))
+                          published_date=find_published_date(text),
+                          sections=find_sections(text, title) if label else [])
 
 
 def _html_document(html: str, source_path: str) -> ParsedDocument:
@@ -280,21 +283,23 @@ def _apply_fields(document: ParsedDocument, record: dict, origin: str) -> None:
 
 
 def _apply_sidecar(document: ParsedDocument, sidecar: bytes) -> None:
+    """Apply a sidecar's fields; a plain text (parsed with `label=False`) is labelled here,
+    with the final title. HTML and markdown keep their structural spans."""
+    record = _sidecar_record(document, sidecar)
+    if record is not None:
+        _apply_fields(document, record, "sidecar")
+    if document.format == "txt":
+        document.sections = find_sections(document.text, document.title)
+
+
+def _sidecar_record(document: ParsedDocument, sidecar: bytes) -> dict | None:
+    """The sidecar's JSON object, or None with the reason noted in the document's warnings."""
     try:
         record = json.loads(normalize_text(decode_bytes(sidecar).text))
     except (NotText, ValueError, RecursionError) as problem:
         document.warnings.append(one_line(f"malformed sidecar ignored: {problem}"))
-        return
+        return None
     if not isinstance(record, dict):
         document.warnings.append("malformed sidecar ignored: not a JSON object")
-        return
-    _apply_fields(document, record, "sidecar")
-    if document.title is not None and "title" in record:
-        document.sections = _sections_with_title(document)
-
-
-def _sections_with_title(document: ParsedDocument) -> list[Span]:
-    """Plain-text formats relabel with the sidecar's title; HTML keeps its structural spans."""
-    if document.format in ("txt", "jsonl"):
-        return find_sections(document.text, document.title)
-    return document.sections
+        return None
+    return record
