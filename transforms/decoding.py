@@ -92,7 +92,7 @@ def _western(text: str) -> bool:
 def sniff_wide_encoding(sample: bytes) -> str | None:
     """UTF-16/32 without a BOM, judged from the positions of NUL bytes in a sample."""
     usable = len(sample) - len(sample) % 4
-    if usable < 8:
+    if usable < 8 or 0 not in sample:  # no NUL byte: nothing below can match
         return None
     sample = sample[:usable]
     quarters = [sample[i::4].count(0) / (usable // 4) for i in range(4)]
@@ -148,7 +148,15 @@ def _checked(text: str, encoding: str) -> Decoded:
 _BAD_CHARACTER = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
+# The characters of `_BAD_CHARACTER` an ASCII text can hold: for an ASCII sample (most
+# articles) bytes.translate counts them ~20 times faster than the regex scan does.
+_ASCII_BAD = bytes(code for code in range(0x80) if _BAD_CHARACTER.match(chr(code)))
+
+
 def _control_share(sample: str) -> float:
     if not sample:
         return 0.0
+    if sample.isascii():
+        raw = sample.encode("ascii")
+        return (len(raw) - len(raw.translate(None, _ASCII_BAD))) / len(sample)
     return len(_BAD_CHARACTER.findall(sample)) / len(sample)

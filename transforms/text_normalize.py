@@ -39,6 +39,10 @@ def _removed_class() -> re.Pattern:
 # A regex class and plain str.replace run at C speed on any text; str.translate with a
 # table is ten times slower once the text holds a non-ASCII character.
 _REMOVED = _removed_class()
+# The removed characters an ASCII text can hold. Scanning with a regex class costs ~20 ns a
+# character; bytes.translate deleting these runs ~20 times faster, so it checks an ASCII
+# text (most articles) before the regex is run.
+_ASCII_REMOVED = bytes(code for code in range(0x80) if _REMOVED.fullmatch(chr(code)))
 
 
 def normalize_newlines(text: str) -> str:
@@ -58,7 +62,8 @@ def normalize_text(text: str) -> str:
     """Return the normalized form of decoded text (see the module docstring)."""
     text = strip_ansi(text)
     text = normalize_newlines(text)
-    text = _REMOVED.sub("", text)
+    if _may_hold_removed(text):
+        text = _REMOVED.sub("", text)
     for char in _NON_BREAKING_SPACES:
         if char in text:
             text = text.replace(char, " ")
@@ -68,6 +73,14 @@ def normalize_text(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _may_hold_removed(text: str) -> bool:
+    """False when text surely holds no character `_REMOVED` matches (see `_ASCII_REMOVED`)."""
+    if not text.isascii():
+        return True
+    raw = text.encode("ascii")
+    return len(raw.translate(None, _ASCII_REMOVED)) != len(raw)
 
 
 def is_blank(text: str) -> bool:
