@@ -6,7 +6,6 @@ which), replaces their rows, drops the rows of deleted inputs, and rebuilds the 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import uuid
@@ -64,10 +63,11 @@ def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, s
 
 
 def batch_cache_key(context, parameters: dict) -> str:
-    """What a batch's extraction depends on: the code, every file's name and content, and the lake
-    it is staged in. A staged batch is reused by the run that follows one that died before committing."""
-    lake_tag = hashlib.sha256(str(parameters["staging"]).encode()).hexdigest()[:12]  # a key is a file name
-    return f"extract-{code_version()}-{batch_fingerprint(parameters['items'])}-{lake_tag}"
+    """What a batch's extraction depends on: the code, every file's name and content, and the
+    staging folder it is written to. A staged batch is reused by the run that follows one that
+    died before committing; a commit removes the folder, and the next one has another generation."""
+    generation = lakefs.staging_generation(Path(parameters["staging"]))
+    return f"extract-{code_version()}-{batch_fingerprint(parameters['items'])}-{generation}"
 
 
 @task(name="read-and-extract", retries=1, retry_delay_seconds=1, cache_key_fn=batch_cache_key,
@@ -79,6 +79,7 @@ def read_and_extract(items: list[InputFile], staging: Path, run_id: str) -> Stag
 
 
 def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
+    lakefs.staging_generation(staging)  # made here, once, before the tasks read it
     staged = run_batches(read_and_extract, work, staging, run_id)
     stale = [items for batch, items in zip(staged, work) if not batch.is_present()]
     if stale:  # cached summaries whose files are gone (a later run committed them, or the lake was removed)

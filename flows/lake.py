@@ -40,6 +40,7 @@ from schemas.tables import TABLES
 VERSIONS = "_versions"
 STATE = "_state"
 STAGING = "_staging"
+STAGING_GENERATION = "generation"
 JOURNAL = "_journal"
 LOCK_FILE = ".lock"
 JOURNAL_LINKS = "links.json"
@@ -169,6 +170,17 @@ def staging_dir(lake: Path) -> Path:
     by a run that died before committing stay there for the next run to reuse (Prefect's task
     cache returns their summaries); a successful commit removes the folder."""
     return lake / STAGING
+
+
+def staging_generation(staging: Path) -> str:
+    """The id of this staging folder, made with it. Staged batches are cached under it, so that a
+    batch staged in a folder since removed (by a commit, or with the whole lake) is never taken
+    for one still there. A write cut short by a crash only makes the next run's lookups miss."""
+    marker = staging / STAGING_GENERATION
+    if not marker.is_file():
+        staging.mkdir(parents=True, exist_ok=True)
+        marker.write_text(uuid.uuid4().hex)
+    return marker.read_text()
 
 
 def remove_staging(lake: Path) -> None:

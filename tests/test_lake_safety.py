@@ -432,3 +432,13 @@ def test_a_read_only_lake_fails_in_one_line_and_keeps_the_tables(builds, tmp_pat
 def test_debug_shows_the_traceback(builds, tmp_path, capfd):
     with pytest.raises(lakefs.LakeError):
         cli.main(["--debug", "run", str(tmp_path / "missing"), "--lake", str(tmp_path / "lake")])
+
+
+def test_a_staging_folder_keeps_its_generation_until_it_is_removed(tmp_path):
+    """Staged batches are cached under the generation: a new folder (after a commit, or a lake
+    made again at the same path) must never find the summaries of one that is gone."""
+    staging = lakefs.staging_dir(tmp_path / "lake")
+    first = lakefs.staging_generation(staging)
+    assert lakefs.staging_generation(staging) == first
+    lakefs.remove_staging(tmp_path / "lake")
+    assert lakefs.staging_generation(staging) != first
