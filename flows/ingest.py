@@ -19,7 +19,9 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import incremental
 from flows import lake as lakefs
@@ -52,12 +54,15 @@ def batch_size_for(count: int, workers: int | None = None) -> int:
     return max(MIN_BATCH_SIZE, min(MAX_BATCH_SIZE, per_worker))
 
 
-@task(name="discover-inputs", retries=2, retry_delay_seconds=1)
+# Only extraction is cached (its key: batch_cache_key). The other tasks read or write the lake,
+# and Prefect's default policy would hash their inputs, 100,000 input files among them, for a
+# key never used.
+@task(name="discover-inputs", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover(input_dir: Path) -> list[InputFile]:
     return discover_inputs(input_dir)
 
 
-@task(name="read-manifest")
+@task(name="read-manifest", cache_policy=NO_CACHE)
 def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, str]], bool]:
     return incremental.read_manifest(lake, version)
 
@@ -90,14 +95,15 @@ def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list
 
 def run_batches(extract, work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
     """The batches in parallel on the flow's task runner (a process per core by default); a lone
-    batch runs in this process, which spares starting the pool for a small inbox."""
+    batch runs in this process, which spares starting the pool for a small inbox. Long lists go
+    to tasks quoted: Prefect would otherwise visit every item looking for futures."""
     if len(work) == 1:
-        return [extract(work[0], staging, run_id)]
-    futures = [extract.submit(items, staging, run_id) for items in work]
+        return [extract(quote(work[0]), staging, run_id)]
+    futures = [extract.submit(quote(items), staging, run_id) for items in work]
     return [future.result() for future in futures]
 
 
-@task(name="commit-tables")
+@task(name="commit-tables", cache_policy=NO_CACHE)
 def commit_tables(lake: Path, plan: RunPlan, staged: list[StagedBatch], run_row: dict,
                   inputs: list[InputFile]) -> dict:
     """Publish the new versions of documents, claims and runs, then the manifest."""
@@ -162,7 +168,7 @@ def split_parts(lake: Path, table: str, key: str, drop: set[str]) -> tuple[list,
     return keep, rewritten, dropped
 
 
-@task(name="build-models")
+@task(name="build-models", cache_policy=NO_CACHE)
 def build_models(lake: Path) -> dict:
     return build_warehouse(lake)
 
@@ -237,7 +243,7 @@ def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: Run
     size = batch_size or batch_size_for(len(plan.to_read))
     results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
     run_row = run_record(run_id, started, source, inputs, plan, results, version)
-    commit_tables(lake_dir, plan, results, run_row, inputs)
+    commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
     models = build_models(lake_dir)
     return summarize(lake_dir, run_id, plan, results, started, models)
 
@@ -258,12 +264,12 @@ def held_lake(lake: str, lock_wait_seconds: float):
             publication["published"] = publish(lake_dir, store)
 
 
-@task(name="pull-published-lake", retries=2, retry_delay_seconds=5)
+@task(name="pull-published-lake", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def pull_published(url: str, lake_dir: Path) -> bool:
     return object_store.pull_lake_state(url, lake_dir)
 
 
-@task(name="publish-lake", retries=2, retry_delay_seconds=5)
+@task(name="publish-lake", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def publish(lake_dir: Path, url: str) -> dict:
     return object_store.publish_lake(lake_dir, url)
 
