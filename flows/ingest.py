@@ -95,11 +95,10 @@ def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list
 
 def run_batches(extract, work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
     """The batches in parallel on the flow's task runner (a process per core by default); a lone
-    batch runs in this process, which spares starting the pool for a small inbox. Long lists go
-    to tasks quoted: Prefect would otherwise visit every item looking for futures."""
+    batch runs in this process, which spares starting the pool for a small inbox."""
     if len(work) == 1:
-        return [extract(quote(work[0]), staging, run_id)]
-    futures = [extract.submit(quote(items), staging, run_id) for items in work]
+        return [extract(work[0], staging, run_id)]
+    futures = [extract.submit(items, staging, run_id) for items in work]
     return [future.result() for future in futures]
 
 
@@ -243,6 +242,7 @@ def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: Run
     size = batch_size or batch_size_for(len(plan.to_read))
     results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
     run_row = run_record(run_id, started, source, inputs, plan, results, version)
+    # quoted: Prefect would otherwise visit every input file looking for futures (seconds at 10k)
     commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
     models = build_models(lake_dir)
     return summarize(lake_dir, run_id, plan, results, started, models)
