@@ -57,19 +57,22 @@ def discover_inputs(input_dir: Path) -> list[InputFile]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: unlistable.append((Path(e.filename), e))):
         dirnames.sort()
         siblings = set(filenames)
+        folder = Path(dirpath)
+        prefix = "" if folder == root else display_name(folder.relative_to(root)) + "/"
         # A folder (or a link to one) with an article's name is listed so it gets its error row.
         for name in sorted(filenames) + sorted(dirnames):
             if is_article_name(name):
-                found.append(describe_input(root, Path(dirpath) / name, siblings))
+                found.append(describe_input(root, folder / name, siblings, prefix + display_name(name)))
     for folder, error in unlistable:
         if folder != root:
             found.append(unlistable_folder(root, folder, error))
     return sorted(found, key=lambda f: f.source_file)
 
 
-def display_name(relative: Path) -> str:
+def display_name(relative: Path | str) -> str:
     """The relative path as valid UTF-8: bytes that are not UTF-8 become \\xNN escapes."""
-    return os.fsencode(relative.as_posix()).decode("utf-8", "backslashreplace")
+    posix = relative.as_posix() if isinstance(relative, Path) else relative
+    return os.fsencode(posix).decode("utf-8", "backslashreplace")
 
 
 def unlistable_folder(root: Path, folder: Path, error: OSError) -> InputFile:
@@ -77,10 +80,12 @@ def unlistable_folder(root: Path, folder: Path, error: OSError) -> InputFile:
                      f"cannot list folder: {error.strerror or error}")
 
 
-def describe_input(root: Path, path: Path, siblings: set[str] | None = None) -> InputFile:
-    """`siblings`, the names listed beside `path`, spares looking for sidecars that are not there."""
-    source_file = display_name(path.relative_to(root))
-    sidecar = sidecar_for(path, siblings)
+def describe_input(root: Path, path: Path, siblings: set[str] | None = None,
+                   source_file: str | None = None) -> InputFile:
+    """`siblings`, the names listed beside `path`, spares looking for sidecars that are not there;
+    `source_file`, its name relative to root, if the caller knows it."""
+    source_file = source_file or display_name(path.relative_to(root))
+    sidecar, side = find_sidecar(path, siblings) or (None, None)
     problem = None
     info = None
     try:
@@ -102,13 +107,9 @@ def describe_input(root: Path, path: Path, siblings: set[str] | None = None) -> 
         info = None
     size = info.st_size if info is not None else 0
     mtime_ns = info.st_mtime_ns if info is not None else 0
-    if sidecar is not None:
-        try:
-            side = sidecar.stat()
-            size += side.st_size
-            mtime_ns = max(mtime_ns, side.st_mtime_ns)
-        except OSError:
-            sidecar = None
+    if side is not None:
+        size += side.st_size
+        mtime_ns = max(mtime_ns, side.st_mtime_ns)
     return InputFile(source_file, path, sidecar, size, mtime_ns, problem)
 
 
@@ -124,16 +125,19 @@ def link_problem(root: Path, path: Path) -> str | None:
     return None
 
 
-def sidecar_for(path: Path, siblings: set[str] | None = None) -> Path | None:
-    """`NAME.meta.json` beside `NAME.txt` (or `NAME.txt.meta.json`), when it is a regular file."""
-    for candidate in (path.with_suffix(SIDECAR_SUFFIX), path.with_name(path.name + SIDECAR_SUFFIX)):
-        if siblings is not None and candidate.name not in siblings:
+def find_sidecar(path: Path, siblings: set[str] | None = None) -> tuple[Path, os.stat_result] | None:
+    """`NAME.meta.json` beside `NAME.txt` (or `NAME.txt.meta.json`), when it is a regular file
+    (not a link), with its stat."""
+    for name in (path.stem + SIDECAR_SUFFIX, path.name + SIDECAR_SUFFIX):
+        if siblings is not None and name not in siblings:
             continue
+        candidate = path.with_name(name)
         try:
-            if candidate.is_file() and not candidate.is_symlink():
-                return candidate
+            info = candidate.lstat()
         except OSError:
             continue
+        if stat.S_ISREG(info.st_mode):
+            return candidate, info
     return None
 
 
