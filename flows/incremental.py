@@ -33,7 +33,8 @@ def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, s
     runs = lakefs.read_table(lake, "runs")
     code_changed = runs.num_rows == 0 or \
         runs.sort_by([("finished_at", "descending")])["code_version"][0].as_py() != version
-    known = {row["source_file"]: (row["size"], row["mtime_ns"], row["content_sha256"]) for row in manifest.to_pylist()}
+    columns = [manifest[name].to_pylist() for name in ("source_file", "size", "mtime_ns", "content_sha256")]
+    known = {name: (size, mtime_ns, digest) for name, size, mtime_ns, digest in zip(*columns)}
     return known, code_changed
 
 
