@@ -172,3 +172,22 @@ def test_letters_that_case_fold_to_ascii_read_like_the_ascii_word(text):
     odd = "".join(LOOKALIKES.get(char, char) for char in text)
     read = [(p.low, p.high, p.qualifier) for p in find_number_phrases(odd)]
     assert read == [(p.low, p.high, p.qualifier) for p in find_number_phrases(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dec.  9 troops came", []),  # a month, its dot and several spaces before a day
+    ("On May\u20039 troops", []),
+    ("may 9 troops go", [("9", 9)]),  # month names are case-sensitive
+    ("No.   5 and #3 and A320 and MiG-29", []),
+    ("paid USD\u00a05,000 to 300 men", [("300", 300)]),  # money after any horizontal space
+    ("rs 500 and 40 men", [("40", 40)]),  # currency words are case-insensitive
+    ("about 12 Dec and 4,000 troops", [("4,000", 4000)]),
+    ("Oct 4,000 troops", []),
+    ("10:02 and 1,2345 and 3 000", [("3 000", 3000)]),
+])
+def test_words_before_a_number_that_make_it_no_count(text, expected):
+    assert [(p.text, p.best) for p in find_number_phrases(text)] == expected
+
+
+def test_thousands_of_digits_after_a_month_are_too_large_not_a_day():
+    assert [p.error for p in find_number_phrases("Dec. " + "9" * 5000 + " men")] == [TOO_LARGE]

@@ -149,9 +149,10 @@ _CORE_FIRST_CHARACTERS = "".join(
     sorted({word[0].lower() for word in _WORD_KIND} | {row["phrase"][0].lower() for row in _VAGUE})
 )
 # A number starts a word, and its first character is a digit or starts a table word: checking
-# that first keeps the scan fast. A vague amount is tried before a word number so that
-# "a few hundred" is not read as "a hundred".
-_CORE_PATTERN = rf"\b(?=[\d{re.escape(_CORE_FIRST_CHARACTERS)}])(?:{_VAGUE_AMOUNT}|{_DIGITS}|{_WORD_NUMBER})"
+# that first keeps the scan fast. Digits are tried first (no table word starts with one, and a
+# digit is the commonest start); a vague amount before a word number so that "a few hundred" is
+# not read as "a hundred".
+_CORE_PATTERN = rf"\b(?=[\d{re.escape(_CORE_FIRST_CHARACTERS)}])(?:{_DIGITS}|{_VAGUE_AMOUNT}|{_WORD_NUMBER})"
 _CORE = re.compile(_CORE_PATTERN, re.IGNORECASE)
 # The table words are lower case, so in lowered ASCII text the same pattern finds the same
 # numbers case-sensitively, where re skips the alternatives that cannot start at a letter.
@@ -192,14 +193,24 @@ _DIGIT_NEXT = re.compile(rf"{HS}*\d")
 _MONTH = _alternation(_words("month"))
 # What sits right before a number that says it is not a count: a letter ("A320"), a model or
 # unit name ("MiG-29"), another digit group ("10:02", "1,2345", a phone number), "#", or money.
-_NOT_A_COUNT_BEFORE = re.compile(
-    r"(?:[^\W\d_]|[^\W\d_][-–]|\d[-–/:.,]|\d" + GROUP_SPACE + "|#)\\Z"
-    rf"|(?:{_alternation(_words('currency_before'))}){HS}*\Z",
-    re.IGNORECASE,
-)
-_ID_OR_DATE_BEFORE = re.compile(  # case-sensitive: "May 9" is a date, "may 9" is not
-    rf"(?:{_alternation(_words('id_before'))}{HS}*|(?<!\w){_MONTH}\.?{HS}+)\Z"
-)
+# Each pattern ends where the number starts (or where the spaces before it start), and is
+# searched only as far back as its longest match reaches: a search over the whole lookback
+# tries every one of its positions.
+_GLUED_BEFORE = re.compile(r"(?:[^\W\d_]|[^\W\d_][-–]|\d[-–/:.,]|\d" + GROUP_SPACE + "|#)\\Z", re.IGNORECASE)
+_GLUED_REACH = 2  # characters the longest _GLUED_BEFORE match spans
+_CURRENCY_BEFORE = re.compile(rf"(?:{_alternation(_words('currency_before'))})\Z", re.IGNORECASE)
+# Case-sensitive: "May 9" is a date, "may 9" is not.
+_ID_BEFORE = re.compile(rf"(?:{_alternation(_words('id_before'))})\Z")
+_MONTH_BEFORE = re.compile(rf"(?<!\w){_MONTH}\.?\Z")
+
+
+def _longest(kind: str) -> int:
+    return max(len(word) for word in _words(kind))
+
+
+_CURRENCY_REACH = _longest("currency_before")
+_ID_REACH = _longest("id_before")
+_MONTH_REACH = _longest("month") + 1  # and its dot
 # What sits right after a number that says it is not a count: a letter ("528th", "11km"),
 # another digit group, a time, money, or a hyphenated adjective ("120-day"; "-strong" is fine).
 _NOT_A_COUNT_AFTER = re.compile(
@@ -220,9 +231,9 @@ _MAX_DIGITS_READ = 40  # any number with more digits than this is far past int64
 # ---------------------------------------------------------------- reading one number
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, slowly
 class _Core:
-    """One number as written, before qualifiers and ranges."""
+    """One number as written, before qualifiers and ranges. Treated as immutable (see `replace`)."""
 
     start: int
     end: int
@@ -237,29 +248,30 @@ class _Core:
 
 
 def _core_from(match: re.Match) -> _Core | None:
-    if match.group("vague"):
-        return _Core(match.start(), match.end(), Fraction(0), vague=_VAGUE_BOUNDS[_normal(match.group("vague"))])
-    if match.group("digits"):
+    digits, vague = match.group("digits", "vague")
+    if digits:
         return _digit_core(match)
+    if vague:
+        return _Core(match.start(), match.end(), Fraction(0), vague=_VAGUE_BOUNDS[_normal(vague)])
     return _word_core(match)
 
 
 def _digit_core(match: re.Match) -> _Core:
-    written = match.group("digits")
-    if match.group("comma"):
+    written, comma, spaced, dotted, plain, suffix, scales = match.group(
+        "digits", "comma", "spaced", "dotted", "plain", "suffix", "scales")
+    if comma:
         value, scale = _decimal(written.replace(",", "")), 1000 ** written.count(",")
-    elif match.group("spaced"):
+    elif spaced:
         value, scale = _decimal(_NON_DIGIT.sub("", written)), 1000 ** len(_GROUP_SPACE.findall(written))
-    elif match.group("dotted"):
+    elif dotted:
         value, scale = _decimal(written.replace(".", "")), 1000 ** written.count(".")
     else:
         value, scale = _decimal(written), 1
-    suffix, scale_words = match.group("suffix"), match.group("scales").casefold().split()
     multiplier = _SUFFIX_SCALE[suffix.casefold()] if suffix else 1
-    for word in scale_words:
+    for word in scales.casefold().split():
         multiplier *= _SCALE_WORDS[word]
-    plain = bool(match.group("plain"))
-    decimal = "." in written and not match.group("dotted")
+    plain = bool(plain)
+    decimal = "." in written and not dotted
     return _Core(
         start=match.start(),
         end=match.end(),
@@ -282,7 +294,19 @@ def _decimal(digits: str) -> Fraction | int:
     return Fraction(f"{whole}.{fraction[:_MAX_DIGITS_READ]}") if fraction else int(whole)
 
 
+# Table words that are one token: matched alone, such a word reads as a number only when it
+# is a small number or a tens word ("two", "forty"; not "a", "hundred"), as `_read_words` would.
+_ONE_TOKEN_WORDS = {word for word in _WORD_KIND if _WORD_TOKEN.fullmatch(word)}
+_ALONE_A_NUMBER = ("small", "tens")
+
+
 def _word_core(match: re.Match) -> _Core | None:
+    written = match.group().casefold()
+    if written in _ONE_TOKEN_WORDS:  # the commonest case ("a", "two"): no token list to build
+        kind, value = _WORD_KIND[written]
+        if kind not in _ALONE_A_NUMBER:
+            return None
+        return _Core(start=match.start(), end=match.end(), value=value, scale=1, bare=True, weak=value == 1)
     tokens = [
         (token.group().casefold(), match.start() + token.start(), match.start() + token.end())
         for token in _WORD_TOKEN.finditer(match.group())
@@ -395,18 +419,38 @@ def _is_count_form(core: _Core, percent: bool) -> bool:
 
 
 def _could_be_day(number: str) -> bool:
-    return not number.isdigit() or int(number) <= 31
+    if not number.isdigit():
+        return True
+    if len(number) <= _MAX_DIGITS_READ:
+        return int(number) <= 31
+    # int() refuses thousands of digits: so long a day is zeros but for its last two digits
+    return not any(int(digit) for digit in number[:-2]) and int(number[-2:]) <= 31
 
 
 def _blocked_around(text: str, start: int, end: int) -> bool:
     """True when the words touching the number make it a date, money, time, id or adjective."""
+    # Anchored matches after the number first: they are cheaper than the searches before it.
+    if _NOT_A_COUNT_AFTER.match(text, end) or _DATE_AFTER.match(text, end):
+        return True
     left_from = max(0, start - 20)
-    if _NOT_A_COUNT_BEFORE.search(text, left_from, start):
+    if _GLUED_BEFORE.search(text, max(left_from, start - _GLUED_REACH), start):
+        return True
+    words_end = _spaces_start(text, left_from, start)  # money, ids and months stand before any spaces
+    if _CURRENCY_BEFORE.search(text, max(left_from, words_end - _CURRENCY_REACH), words_end):
         return True
     # "Dec. 9" is a date; "October 4,000" and "February 200" are counts after a month name.
-    if _ID_OR_DATE_BEFORE.search(text, left_from, start) and _could_be_day(text[start:end]):
+    if not _could_be_day(text[start:end]):
+        return False
+    if _ID_BEFORE.search(text, max(left_from, words_end - _ID_REACH), words_end):
         return True
-    return bool(_NOT_A_COUNT_AFTER.match(text, end) or _DATE_AFTER.match(text, end))
+    return words_end < start and _MONTH_BEFORE.search(text, max(left_from, words_end - _MONTH_REACH), words_end) is not None
+
+
+def _spaces_start(text: str, floor: int, position: int) -> int:
+    """Where the run of horizontal spaces (HS) ending at position starts, not before floor."""
+    while position > floor and text[position - 1].isspace() and text[position - 1] not in "\r\n":
+        position -= 1
+    return position
 
 
 def _to_int(value: Fraction, unit: str) -> int:
@@ -454,15 +498,15 @@ def _range_phrase(
         low_core = replace(low_core, value=low_core.value * high_core.scale, scale=high_core.scale)
     if low_core.value >= high_core.value:
         return None
-    start = opener.start() if opener else low_core.start
     end = high_percent.end() if high_percent else high_core.end
-    qualifier = _qualifier_before(text, floor_at, start)
-    if qualifier:
-        start = qualifier[1]
     unit = PERCENT if high_percent else PERSONS
-    counts = all(_is_count_form(core, bool(high_percent)) for core in (low_core, high_core))
+    counts = _is_count_form(low_core, bool(high_percent)) and _is_count_form(high_core, bool(high_percent))
     if not counts or _blocked_around(text, low_core.start, end):
         return None, end
+    start = opener.start() if opener else low_core.start
+    qualifier = _qualifier_before(text, floor_at, start)  # read only for a range that is kept
+    if qualifier:
+        start = qualifier[1]
     low, high = _to_int(low_core.value, unit), _to_int(high_core.value, unit)
     return _make_phrase(text, start, end, low, high, (low + high) // 2, "range", unit), end
 
@@ -471,9 +515,8 @@ def _single_phrase(
     text: str, core: _Core, percent: re.Match | None, floor_at: int
 ) -> tuple[NumberPhrase | None, int]:
     end = percent.end() if percent else core.end
-    before = _qualifier_before(text, floor_at, core.start)
     if core.vague:
-        return _vague_phrase(text, core, before)
+        return _vague_phrase(text, core, _qualifier_before(text, floor_at, core.start))
     after = None
     if not percent:
         after = _AFTER.match(text, core.end)
@@ -481,11 +524,16 @@ def _single_phrase(
             after = None
     if after:
         end = after.end()
+    # The qualifier before is searched only once the number's form and neighbours are known to
+    # make a count (a weak word, which needs one, excepted): most rejected numbers are years and dates.
+    before = _qualifier_before(text, floor_at, core.start) if core.weak else None
     if core.weak and not before and not after:
         return None, core.end
     unit = PERCENT if percent else PERSONS
     if not _is_count_form(core, bool(percent)) or _blocked_around(text, core.start, end):
         return None, end
+    if not core.weak:
+        before = _qualifier_before(text, floor_at, core.start)
     if before:
         qualifier, start = before
     elif after:
