@@ -11,7 +11,8 @@ from transforms import numbers
 from transforms.attributions import claimant_matcher, cue_matcher
 from transforms.claims import metric_matcher, noun_matcher, subject_matcher
 from transforms.lexicon import load_table
-from transforms.phrase_matcher import PhraseMatcher, StartFinder, escaped, starts_pattern, trie_pattern
+from transforms.phrase_matcher import (PhraseMatcher, StartFinder, escaped, first_character_starts_pattern, starts_pattern,
+                                       trie_pattern)
 
 WORDS = ["a", "an", "ten", "tens", "thousand", "thousands", "two", "t.x", "k", "s"]
 TEXTS = [
@@ -74,3 +75,15 @@ def test_phrase_matchers_find_in_lowered_text_what_they_find_case_insensitively(
     plain.__dict__.update(fast.__dict__, folded_lowered=None)
     for text in PHRASE_TEXTS:
         assert fast.find(text) == plain.find(text)
+
+
+@pytest.mark.parametrize("phrases", [
+    ["US", "U.S.", "A B", "Ka-52", "Kim's", "K", "$X", "(N)"],
+    ["US", "'Tis", "-X"],  # phrases opening with an apostrophe or a hyphen: the plain pattern
+    [row["alias"] for row in load_table("claimant_aliases") if row["case"] == "exact"],
+])
+def test_first_character_starts_pattern_finds_the_places_of_starts_pattern(phrases):
+    plain, fast = re.compile(starts_pattern(phrases)), re.compile(first_character_starts_pattern(phrases))
+    texts = ["US-K U.S. (N) $X A  B Ka\u201052 Kim\u2019s KK K_ -US xUS", "K", "", "US\nUS", "UK, NIS, DPRK and HUR"]
+    for text in texts + [" ".join(phrases)] + PHRASE_TEXTS:
+        assert [m.start() for m in fast.finditer(text)] == [m.start() for m in plain.finditer(text)]

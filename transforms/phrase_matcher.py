@@ -27,10 +27,13 @@ class PhraseMatcher:
         self.folded = self.compile(folded, re.IGNORECASE)
         self.exact = self.compile(exact, 0)
         self.folded_starts = StartFinder(starts_pattern, folded, folded=True) if folded else None
-        self.exact_starts = StartFinder(starts_pattern, exact, folded=False) if exact else None
+        self.exact_starts = StartFinder(first_character_starts_pattern, exact, folded=False) if exact else None
         # In ASCII text the folded phrases are matched in lowered text, case-sensitively (see StartFinder).
         lowered_is_same = all(phrase.isascii() for phrase in folded)
         self.folded_lowered = self.compile([p.lower() for p in folded], 0) if folded and lowered_is_same else None
+        # A match written as its table phrase (in lowered text) needs no `canonical` form to find
+        # its value: the form only reconciles other spacings, hyphens and apostrophes.
+        self.lowered_values = {p.lower(): self.values[(canonical(p, False), False)] for p in folded} if lowered_is_same else {}
 
     @staticmethod
     def compile(phrases: list[str], flags: int) -> re.Pattern | None:
@@ -47,7 +50,8 @@ class PhraseMatcher:
         if self.folded is not None:
             if self.folded_lowered is not None and text.isascii():
                 lowered = text.lower()
-                self.add_matches(found, text, lowered, self.folded_lowered, self.folded_starts.lowered.finditer(lowered), False)
+                self.add_matches(found, text, lowered, self.folded_lowered, self.folded_starts.lowered.finditer(lowered), False,
+                                 self.lowered_values)
             else:
                 self.add_matches(found, text, text, self.folded, self.folded_starts.pattern.finditer(text), False)
         if self.exact is not None:
@@ -55,20 +59,38 @@ class PhraseMatcher:
         return remove_overlaps(found)
 
     def add_matches(self, found: list[Match], text: str, searched: str, pattern: re.Pattern,
-                    starts: Iterator[re.Match], is_exact: bool) -> None:
+                    starts: Iterator[re.Match], is_exact: bool, known: dict[str, str] | None = None) -> None:
         """The longest phrase at each start, read in `searched` (text or its lowered copy) and
-        reported in `text`'s own letters."""
+        reported in `text`'s own letters. `known`: values by phrase as written in `searched`."""
         for start in starts:
             m = pattern.match(searched, start.start())
-            written = text[m.start(1):m.end(1)]
-            value = self.values.get((canonical(written, is_exact), is_exact), "")
-            found.append(Match(m.start(1), m.end(1), written, value))
+            begin, end = m.span(1)
+            written = text[begin:end]
+            value = known.get(searched[begin:end]) if known else None
+            if value is None:
+                value = self.values.get((canonical(written, is_exact), is_exact), "")
+            found.append(Match(begin, end, written, value))
 
 
 def starts_pattern(phrases: list[str]) -> str:
     """Where `PhraseMatcher.compile`'s pattern matches, found faster: the same phrases as a trie.
     Which phrase a trie prefers is not the longest, so the span is then read with that pattern."""
     return rf"(?<![\w-])(?=(?:{trie_pattern(map(flexible_pieces, set(phrases)))})(?![\w]))"
+
+
+def first_character_starts_pattern(phrases: list[str]) -> str:
+    """`starts_pattern` led by a class of the phrases' first characters, for case-sensitive
+    phrases: re skips fast to such a class, and the capitals exact phrases start with ("NIS",
+    "KIA") are rare in text, where the lookbehind of `starts_pattern` is tried at every position.
+    The class consumes the first character; the rest of each phrase is read after a lookbehind
+    for its own first character."""
+    unique = sorted(set(phrases))
+    words = [flexible_pieces(phrase) for phrase in unique]
+    if not all(word[0] == re.escape(phrase[0]) for word, phrase in zip(words, unique)):
+        return starts_pattern(phrases)  # a phrase opens with a space, apostrophe or hyphen
+    first_characters = "".join(sorted({word[0] for word in words}))
+    rest = trie_pattern([rf"(?<={word[0]})", *word[1:]] for word in words)
+    return rf"[{first_characters}](?<![\w-].)(?=(?:{rest})(?![\w]))"
 
 
 class StartFinder:
@@ -121,6 +143,11 @@ def canonical(text: str, is_exact: bool) -> str:
 
 def remove_overlaps(matches: list[Match]) -> list[Match]:
     """Keep the longest of overlapping matches, then sort by position."""
+    if len(matches) < 2:
+        return list(matches)
+    by_start = sorted(matches, key=lambda m: m.start)
+    if all(earlier.end <= later.start for earlier, later in zip(by_start, by_start[1:])):
+        return by_start  # nothing overlaps (the common case): all are kept
     kept: list[Match] = []
     for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
         if all(m.end <= k.start or m.start >= k.end for k in kept):
