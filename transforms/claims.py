@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
+from itertools import islice
 
 from transforms.attributions import WORD, Attribution, find_attributions, leading_name
 from transforms.lexicon import load_table
@@ -153,9 +154,11 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         return []
     attributions = sentence_attributions(sentence, phrases)
     metric_cues = metric_matcher().find(sentence)
+    # The subject words are the sentence's, whichever figure asks: found once, when first needed.
+    subject_words = SubjectWords(sentence, attributions)
     found = []
     for phrase, noun in counts:
-        claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context)
+        claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words)
         if claim is None:
             continue
         add_period(claim, sentence, phrase, metric_cues, published)
@@ -182,7 +185,8 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
 
 
 def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
-                 attributions: list[Attribution], context: Context) -> dict | None:
+                 attributions: list[Attribution], context: Context,
+                 subject_words: SubjectWords) -> dict | None:
     cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
     if cue is None:
         metric = elliptical_metric(sentence, phrase, noun, attributions, context)
@@ -193,7 +197,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         metric, metric_text = cue.value.split("|")[0], cue.text
         if is_speculation(sentence, phrase, cue):
             return None
-    subject = choose_subject(sentence, phrase, noun, attributions, context)
+    subject = choose_subject(sentence, phrase, noun, subject_words(), context)
     attribution = choose_attribution(phrase, attributions)
     if attribution is None:
         claimants, claimant_text = (), None
@@ -259,15 +263,16 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
     clause = CLAUSE_END.split(tail, maxsplit=1)[0]
     nouns = {noun.start: noun for noun in noun_matcher().find(clause)}
     unknown, after_of = None, False
-    for word in list(WORD.finditer(clause))[:NOUN_WORDS]:
+    modifiers, followers = word_class("noun_modifier"), word_set("number_followers")
+    for word in islice(WORD.finditer(clause), NOUN_WORDS):
         noun = nouns.get(word.start())
         if noun is not None:
             return Match(phrase.end + noun.start, phrase.end + noun.end, noun.text, noun.value)
         lowered = word.group(0).lower()
-        if lowered == "of" or lowered in word_class("noun_modifier"):
+        if lowered == "of" or lowered in modifiers:
             after_of = lowered == "of"
             continue
-        if lowered in word_set("number_followers") or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
+        if lowered in followers or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
             break  # a verb or a name: the number stands alone ("dozens of KN-23s" are things)
         unknown = unknown or word
         after_of = False
@@ -329,10 +334,24 @@ def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
     return speculation_pattern().search(window) is not None
 
 
-def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
+class SubjectWords:
+    """A sentence's words naming whose personnel, less those inside a named source ("South Korea's
+    NIS said"): found when a figure first asks (many sentences need them once or never)."""
+
+    __slots__ = ("sentence", "attributions", "found")
+
+    def __init__(self, sentence: str, attributions: list[Attribution]):
+        self.sentence, self.attributions, self.found = sentence, attributions, None
+
+    def __call__(self) -> list[Match]:
+        if self.found is None:
+            self.found = [w for w in subject_matcher().find(self.sentence)
+                          if not any(a.start <= w.start < a.end and a.claimants for a in self.attributions)]
+        return self.found
+
+
+def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, words: list[Match],
                    context: Context) -> str | None:
-    words = [w for w in subject_matcher().find(sentence)
-             if not any(a.start <= w.start < a.end and a.claimants for a in attributions)]
     noun_end = noun.end if noun is not None else phrase.end
     inside = [w for w in words if phrase.end <= w.start < noun_end]
     if inside:

@@ -10,6 +10,8 @@ from transforms.lexicon import load_table
 # A sentence ends at . ! ? (with closing quotes or brackets) before a space and a capital,
 # digit or opening quote; a paragraph (a newline) always ends one.
 END = re.compile(r"""[.!?]+['"\u2019\u201d)\]]*(?=\s+['"\u2018\u201c(\[]?[A-Z0-9])""")
+LINE = re.compile(r"[^\n]+")
+INITIALS = re.compile(r"(\w\.)+\w")  # "u.s", "e.g": a dot inside such a token ends no sentence
 
 
 @cache
@@ -20,11 +22,12 @@ def abbreviations() -> frozenset[str]:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, stripped of surrounding white space, in order."""
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in LINE.finditer(text):
         start = line.start()
-        for end_mark in END.finditer(line.group(0)):
-            cut = line.start() + end_mark.end()
-            if ends_with_abbreviation(text, start, line.start() + end_mark.start()):
+        # Searched within the line's bounds (endpos hides the text after it, as a copy would).
+        for end_mark in END.finditer(text, line.start(), line.end()):
+            cut = end_mark.end()
+            if ends_with_abbreviation(text, start, end_mark.start()):
                 continue
             add_span(spans, text, start, cut)
             start = cut
@@ -36,7 +39,7 @@ def ends_with_abbreviation(text: str, start: int, dot: int) -> bool:
     token = text[last_token_start(text, start, dot):dot].lower()
     if not token:
         return False
-    return token in abbreviations() or len(token) == 1 or re.fullmatch(r"(\w\.)+\w", token) is not None
+    return token in abbreviations() or len(token) == 1 or INITIALS.fullmatch(token) is not None
 
 
 def last_token_start(text: str, start: int, end: int) -> int:
