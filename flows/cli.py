@@ -184,12 +184,11 @@ def command_run(args) -> int:
 
     with quiet_console(enabled=not args.debug):
         wait_for_api = ensure_prefect_api()
-        from flows.ingest import prepare_run, run_ingest  # slow imports, while a temporary server starts
+        from flows.ingest import run_ingest  # slow imports, while a temporary server starts
 
-        parameters = dict(input_dir=input_dir, lake=args.lake, full_refresh=args.full_refresh,
-                          lock_wait_seconds=args.lock_wait)
-        wait_for_api(while_waiting=lambda: prepare_run(parameters))
-        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, **parameters)
+        wait_for_api()
+        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
     if args.json:
         print(json.dumps(summary, default=str))
     else:

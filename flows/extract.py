@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -44,17 +43,6 @@ def parse_input(item: InputFile) -> tuple[list[ParsedDocument], str]:
         message = f"cannot read file: {error.strerror or error}"
         return [failed_document(item, message)], "problem:" + message
     return parse_file(raw, item.source_file, sidecar), content_hash(raw, sidecar)
-
-
-# Our own sentence: a figure, a source and a written date, so that every word table and dateparser are used.
-WARM_UP_ARTICLE = b"Seoul says 1,500 troops went\n\nNorth Korea sent about 1,500 soldiers to Russia on October 8, the NIS said on Friday.\n"
-
-
-def warm_up() -> None:
-    """Compile the word tables' patterns and load dateparser's data, which the first article of a
-    process would otherwise wait for (about a second): for a process that has time to spare first."""
-    for document in parse_file(WARM_UP_ARTICLE, "warm-up.txt"):
-        extract_claims(document.text, document.sections, date(2024, 10, 18))
 
 
 def failed_document(item: InputFile, error: str) -> ParsedDocument:

@@ -26,7 +26,7 @@ from prefect.utilities.annotations import quote
 from flows import incremental
 from flows import lake as lakefs
 from flows import object_store
-from flows.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch, warm_up
+from flows.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
 from flows.incremental import SAMPLES_DIR, code_version
 from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
 from schemas.tables import MANIFEST, RUNS
@@ -182,14 +182,6 @@ def task_runner_for(workers: int = 0, dask_address: str | None = None):
         return DaskTaskRunner(address=dask_address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                           "dashboard_address": None})
-
-
-def prepare_run(parameters: dict) -> None:
-    """What a run does first in this process, done ahead while the temporary server starts: the
-    extractor's patterns and dateparser's data (a lone batch is extracted here), and the
-    serialization of the flow's parameters (Prefect imports FastAPI for it)."""
-    warm_up()
-    ingest.serialize_parameters(parameters)
 
 
 def run_ingest(workers: int = 0, dask_address: str | None = None, **parameters) -> dict:

@@ -6,16 +6,11 @@ modules here as well (about 3 s), just to launch a subprocess. Starting the same
 the way Prefect launches it, lets its start-up overlap the imports of the flow; the address is
 then handed to the flow and to the extraction processes through Prefect's settings, so they all
 share one server instead of each starting its own.
-
-The server is launched even before Prefect is imported here (about 2 s), since only Prefect's
-settings can tell whether an API is configured (environment, profile, prefect.toml, ...); when
-one is, the server is stopped again, having cost a little CPU and no waiting.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
 import socket
 import subprocess
@@ -25,7 +20,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 STARTUP_TIMEOUT_SECONDS = 120.0  # the first start on a new machine creates Prefect's database
 STOP_TIMEOUT_SECONDS = 5.0
@@ -40,10 +34,7 @@ class TemporaryServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def wait_until_healthy(self, while_waiting: Callable[[], None] = lambda: None,
-                           timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
-        """Do `while_waiting`, then wait until the server answers."""
-        while_waiting()
+    def wait_until_healthy(self, timeout: float = STARTUP_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -81,14 +72,16 @@ def free_port() -> int:
 
 
 def launch() -> TemporaryServer:
-    """Prefect's own temporary server: its app factory under uvicorn, without the UI. It reads
-    Prefect's settings from this process's environment and profile, as this process does."""
+    """Prefect's own temporary server: its app factory under uvicorn, without the UI."""
+    import prefect
+    from prefect.settings import get_current_settings
+
     port = free_port()
-    # what Prefect sets for its temporary server (prefect.server.api.server.SubprocessASGIServer)
-    env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-    packages = Path(importlib.util.find_spec("prefect").origin).parent.parent  # without importing Prefect
+    env = {**os.environ, **get_current_settings().to_environment_variables(exclude_unset=True),
+           # what Prefect sets for its temporary server (prefect.server.api.server.SubprocessASGIServer)
+           "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--app-dir", str(packages), "--factory",
+        [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"],
         env=env,
@@ -96,20 +89,16 @@ def launch() -> TemporaryServer:
     return TemporaryServer(process, port)
 
 
-def ensure_prefect_api() -> Callable[..., None]:
+def ensure_prefect_api() -> Callable[[], None]:
     """Prefect's configured API; without one, a temporary server for the rest of this process.
 
-    Returns a function that waits until the API answers: call it after the slow imports, with
-    work that can be done while the server starts (`while_waiting`, done only if there is a wait).
+    Returns a function that waits until the API answers: call it after the slow imports.
     """
-    server = None if os.environ.get("PREFECT_API_URL") else launch()
     if configured_api_url():
-        if server is not None:
-            server.stop()
-        return lambda while_waiting=None: None
+        return lambda: None
     from prefect.context import refresh_global_settings_context
 
-    server = server or launch()
+    server = launch()
     # Stopped at exit, as Prefect stops its own: after Prefect's log and event workers, registered
     # later, have sent what they hold.
     atexit.register(server.stop)
