@@ -22,7 +22,6 @@ from transforms.lexicon import load_table
 TOP_LINES = 15
 _CREDIT_LINES = 8
 _MAX_LINE_SCAN = 300  # characters of a line worth looking at for a date or a name
-_TOP_CHUNK = 2048  # characters split at once when looking for the top lines
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -242,21 +241,8 @@ def find_published_date(text: str) -> date | None:
 
 def top_lines(text: str, count: int) -> list[str]:
     """The first `count` non-empty lines, each cut to a length worth inspecting."""
-    lines: list[str] = []
+    lines = []
     start = 0
-    # The top lines usually lie in the first kilobytes: split those at once (one C call)
-    # rather than finding each line break in Python; a long-lined text goes on below.
-    chunk = text[:_TOP_CHUNK]
-    parts = chunk.split("\n")
-    if len(chunk) < len(text):
-        parts.pop()  # may be cut short
-    for part in parts:
-        if len(lines) == count:
-            return lines
-        line = part[:_MAX_LINE_SCAN]
-        if line.strip():
-            lines.append(line)
-        start += len(part) + 1
     while len(lines) < count and start < len(text):
         end = text.find("\n", start)
         end = len(text) if end == -1 else end
