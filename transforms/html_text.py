@@ -212,10 +212,9 @@ def _flat_article(html: str) -> HtmlArticle:
 # ---------------------------------------------------------------- metadata
 
 
-def _meta_content(metas: list[Tag], *names: str) -> str | None:
-    """The first of the page's `<meta>` tags (`metas`, in page order) naming one of names."""
+def _meta_content(soup: BeautifulSoup, *names: str) -> str | None:
     wanted = {name.lower() for name in names}
-    for tag in metas:
+    for tag in soup.find_all("meta"):
         key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "")
         if isinstance(key, str) and key.lower() in wanted:
             content = tag.get("content")
@@ -224,9 +223,9 @@ def _meta_content(metas: list[Tag], *names: str) -> str | None:
     return None
 
 
-def _json_ld_items(scripts: list[Tag]) -> list[dict]:
+def _json_ld_items(soup: BeautifulSoup) -> list[dict]:
     items: list[dict] = []
-    for script in scripts:
+    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.IGNORECASE)}):
         try:
             data = json.loads(script.string or script.get_text() or "")
         except (ValueError, RecursionError):
@@ -256,93 +255,29 @@ def _json_ld_value(items: list[dict], key: str) -> str | None:
     return None
 
 
-@dataclass
-class _PageTags:
-    """The tags the metadata is read from, in page order (see `_page_tags`)."""
-
-    metas: list[Tag] = field(default_factory=list)
-    json_ld: list[Tag] = field(default_factory=list)  # <script type="application/ld+json">
-    h1: Tag | None = None
-    title: Tag | None = None
-    time: Tag | None = None  # the first <time> with a datetime attribute
-    canonical: Tag | None = None  # the first <link rel="canonical">
-
-
-_JSON_LD_TYPE = re.compile("ld\\+json", re.IGNORECASE)
-
-
-def _page_tags(soup: BeautifulSoup) -> _PageTags:
-    """One walk of the tree for every tag `_page_metadata` needs: each bs4 find or find_all
-    walks the whole tree again. Picks what `find_all("meta")`, `find_all("script",
-    type=_JSON_LD_TYPE)`, `find("h1")`, `.title`, `find("time", datetime=True)` and
-    `find("link", rel=...canonical...)` would find."""
-    tags = _PageTags()
-    for element in soup.descendants:
-        if not isinstance(element, Tag):
-            continue
-        name = element.name
-        if name == "meta":
-            tags.metas.append(element)
-        elif name == "script":
-            if _attribute_matches(element.get("type"), _is_json_ld_type):
-                tags.json_ld.append(element)
-        elif name == "h1":
-            if tags.h1 is None:
-                tags.h1 = element
-        elif name == "title":
-            if tags.title is None:
-                tags.title = element
-        elif name == "time":
-            if tags.time is None and element.get("datetime") is not None:
-                tags.time = element
-        elif name == "link":
-            if tags.canonical is None and _attribute_matches(element.get("rel"), _is_canonical):
-                tags.canonical = element
-    return tags
-
-
-def _is_json_ld_type(value: str | None) -> bool:
-    return value is not None and _JSON_LD_TYPE.search(value) is not None
-
-
-def _is_canonical(value: str | None) -> bool:
-    return bool(value and "canonical" in value)
-
-
-def _attribute_matches(value, test) -> bool:
-    """bs4's test of an attribute value against a find() argument: any item of a multi-valued
-    attribute (class, rel) passing, else the items joined by spaces."""
-    values = value if isinstance(value, list) else [value]
-    if any(test(item) for item in values):
-        return True
-    return len(values) != 1 and bool(test(" ".join(values)))
-
-
 def _page_metadata(soup: BeautifulSoup) -> dict:
-    tags = _page_tags(soup)
-    items = _json_ld_items(tags.json_ld)
-    metas = tags.metas
+    items = _json_ld_items(soup)
     meta: dict = {}
-    outlet = _meta_content(metas, "og:site_name", "application-name") or _json_ld_value(items, "publisher")
+    outlet = _meta_content(soup, "og:site_name", "application-name") or _json_ld_value(items, "publisher")
     meta["outlet"] = _clean(outlet)
-    title = _meta_content(metas, "og:title", "twitter:title") or _json_ld_value(items, "headline")
+    title = _meta_content(soup, "og:title", "twitter:title") or _json_ld_value(items, "headline")
     if not title:
-        heading = tags.h1
+        heading = soup.find("h1")
         title = heading.get_text(" ", strip=True) if heading else None
-    if not title and tags.title is not None:
-        title = _without_site_suffix(tags.title.get_text(" ", strip=True), meta["outlet"])
+    if not title and soup.title is not None:
+        title = _without_site_suffix(soup.title.get_text(" ", strip=True), meta["outlet"])
     meta["title"] = _clean(title)
-    published = (_meta_content(metas, "article:published_time", "datePublished", "pubdate", "publishdate",
+    published = (_meta_content(soup, "article:published_time", "datePublished", "pubdate", "publishdate",
                                "publish-date", "date", "dc.date", "dcterms.date", "dc.date.issued",
                                "sailthru.date", "parsely-pub-date", "og:published_time")
                  or _json_ld_value(items, "datePublished"))
     if not published:
-        time_tag = tags.time
+        time_tag = soup.find("time", attrs={"datetime": True})
         published = time_tag.get("datetime") if time_tag else None
     meta["published"] = parse_iso_datetime(published) if isinstance(published, str) else None
-    canonical = tags.canonical
+    canonical = soup.find("link", rel=lambda value: value and "canonical" in value)
     url = canonical.get("href") if canonical else None
-    meta["url"] = _clean(url if isinstance(url, str) else None) or _clean(_meta_content(metas, "og:url"))
+    meta["url"] = _clean(url if isinstance(url, str) else None) or _clean(_meta_content(soup, "og:url"))
     return meta
 
 
