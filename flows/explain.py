@@ -36,4 +36,5 @@ def describe_claim(claim: dict) -> list[str]:
         f"    metric from {claim['metric_text']!r}; claimants {claim['claimants'] or 'outlet'}"
         + (f" from {claim['claimant_text']!r}" if claim["claimant_text"] else ""),
         f"    period {period}" + (f" from {claim['period_text']!r}" if claim["period_text"] else ""),
+        f"    scope {claim['scope']}" + (f" from {claim['scope_text']!r}" if claim["scope_text"] else " (no words of a window, part or plan)"),
     ]

@@ -40,6 +40,7 @@ CLAIMS = pa.schema([
     pa.field("value_best", pa.int64(), nullable=False),
     pa.field("qualifier", pa.string(), nullable=False),
     pa.field("number_text", pa.string(), nullable=False),
+    pa.field("scope", pa.string(), nullable=False),  # total, increment, part, planned
     pa.field("claimants", pa.list_(pa.string()), nullable=False),
     pa.field("claimant_text", pa.string()),
     pa.field("reported_date", pa.date32()),
@@ -51,6 +52,7 @@ CLAIMS = pa.schema([
     # extras
     pa.field("metric_text", pa.string()),  # the words that decided the metric
     pa.field("period_text", pa.string()),  # the time words that decided the period
+    pa.field("scope_text", pa.string()),  # the words that decided the scope (null: total by default)
     pa.field("run_id", pa.string(), nullable=False),
 ])
 
@@ -82,3 +84,4 @@ METRICS = ("troops_deployed", "killed", "wounded", "casualties", "captured", "mi
 SECTIONS = ("headline", "body", "caption", "related", "comment")
 QUALIFIERS = ("exact", "approx", "more_than", "at_least", "less_than", "at_most", "range", "vague")
 UNITS = ("persons", "percent")
+SCOPES = ("total", "increment", "part", "planned")

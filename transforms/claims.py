@@ -219,6 +219,8 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         "claimants": list(claimants),
         "claimant_text": claimant_text,
         "metric_text": metric_text,
+        "scope": "total",
+        "scope_text": None,
     }
 
 

@@ -37,6 +37,7 @@ ACCEPTED_VALUES = {
     "accepted_sections": tables.SECTIONS,
     "accepted_qualifiers": tables.QUALIFIERS,
     "accepted_units": tables.UNITS,
+    "accepted_scopes": tables.SCOPES,
 }
 WAREHOUSE_FILE = "warehouse.duckdb"
 SAMPLE_CHARS = 300  # of a violating row quoted in a test failure, which stays on one line

@@ -11,6 +11,7 @@
 -- value_best: one point value for charts (a range's midpoint rounded down, a vague amount's low end)
 -- qualifier: how the number is stated: exact, approx, more_than, at_least, less_than, at_most, range, vague
 -- number_text: the number phrase as written
+-- scope: what the figure counts against the whole deployment: total, increment (a window's addition), part (a subset of the force), planned
 -- claimants: who makes the claim, as codes (KR-NIS, UA, WEST, ...); empty when the outlet says it in its own voice
 -- claimant_text: the attribution phrase as written
 -- reported_date: publication date of the document
@@ -21,6 +22,7 @@
 -- span_end: character offset where the number phrase ends in the document text
 -- metric_text: the words that decided the metric
 -- period_text: the time words that decided the period
+-- scope_text: the words that decided the scope; null for a total by default
 -- run_id: the pipeline run that wrote the row
 
 with source as (
@@ -43,6 +45,7 @@ renamed as (
         cast(value_best as bigint) as value_best,
         lower(trim(qualifier)) as qualifier,
         number_text,
+        coalesce(lower(trim(scope)), 'total') as scope,  -- files written before scope existed hold totals
         list_sort(list_distinct(list_filter(
             list_transform(coalesce(claimants, []), lambda code: upper(trim(code))),
             lambda code: code <> ''
@@ -56,6 +59,7 @@ renamed as (
         cast(span_end as integer) as span_end,
         nullif(trim(metric_text), '') as metric_text,
         nullif(trim(period_text), '') as period_text,
+        nullif(trim(scope_text), '') as scope_text,
         run_id
 
     from source
