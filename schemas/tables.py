@@ -52,7 +52,9 @@ CLAIMS = pa.schema([
     # extras
     pa.field("metric_text", pa.string()),  # the words that decided the metric
     pa.field("period_text", pa.string()),  # the time words that decided the period
-    pa.field("scope_text", pa.string()),  # the words that decided the scope (null: total by default)
+    pa.field("scope_text", pa.string()),
+    pa.field("stated_from", pa.date32()),  # the first and last day the claimant may have stated the figure,
+    pa.field("stated_to", pa.date32()),  # where the text dates the statement ("told lawmakers last week"); else null  # the words that decided the scope (null: total by default)
     pa.field("run_id", pa.string(), nullable=False),
 ])
 

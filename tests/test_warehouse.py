@@ -48,7 +48,8 @@ def claim(claim_id: str, doc_id: str, low: int | None, high: int | None, qualifi
         "claimant_text": None, "reported_date": reported_date, "period_start": None,
         "period_end": reported_date, "sentence": f"Officials put the figure at {best:,}.",
         "span_start": 28, "span_end": 28 + len(f"{best:,}"), "metric_text": None, "period_text": None,
-        "scope": "total", "scope_text": None, "run_id": RUN_ID,
+        "scope": "total", "scope_text": None,
+        "stated_from": None, "stated_to": None, "run_id": RUN_ID,
     }
     row.update(overrides)
     return row
@@ -274,7 +275,7 @@ def test_an_empty_lake_builds_empty_marts_with_their_columns(tmp_path):
 def test_files_from_before_a_column_existed_still_build(tmp_path):
     write_lake(tmp_path, [document("d1")], [claim("c1", "d1", 11000, 11000)])
     older = pa.Table.from_pylist([claim("c2", "d1", 12000, 12000)], schema=tables.CLAIMS)
-    pq.write_table(older.drop_columns(["metric_text", "period_text", "scope", "scope_text"]), tmp_path / "claims" / "older.parquet")
+    pq.write_table(older.drop_columns(["metric_text", "period_text", "scope", "scope_text", "stated_from", "stated_to"]), tmp_path / "claims" / "older.parquet")
 
     summary = build_warehouse(tmp_path)
 

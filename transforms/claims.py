@@ -17,7 +17,7 @@ from itertools import islice
 from transforms.attributions import WORD, Attribution, find_attributions, leading_name
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import dates_the_statement, figure_period, find_time_expressions
+from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
 from transforms.sections import section_at
 from transforms.sentences import split_sentences
@@ -239,8 +239,18 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
                                          or follows_a_statement(sentence, expression, metric_cues, phrase)
                                          or opens_a_statement(sentence, expression, metric_cues, phrase))
     period_start, period_end = figure_period(expression, stated, published)
+    stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
-                 period_text=expression.text if expression is not None else None)
+                 period_text=expression.text if expression is not None else None,
+                 stated_from=stated_from, stated_to=stated_to)
+
+
+def statement_dates(expression) -> tuple[date | None, date | None]:
+    """The days within which the claimant made the statement: one day ("told lawmakers on Wednesday")
+    or a span ("said last week", "said in January")."""
+    last = expression.last_day
+    first = expression.first_day if expression.first_day is not None and expression.kind != SINCE else last
+    return first, last
 
 
 def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],

@@ -23,6 +23,8 @@
 -- metric_text: the words that decided the metric
 -- period_text: the time words that decided the period
 -- scope_text: the words that decided the scope; null for a total by default
+-- stated_from: first day the claimant may have stated the figure, where the text dates the statement ("told lawmakers last week"); else null
+-- stated_to: last day the claimant may have stated the figure, where the text dates the statement; else null
 -- run_id: the pipeline run that wrote the row
 
 with source as (
@@ -60,6 +62,8 @@ renamed as (
         nullif(trim(metric_text), '') as metric_text,
         nullif(trim(period_text), '') as period_text,
         nullif(trim(scope_text), '') as scope_text,
+        cast(stated_from as date) as stated_from,
+        cast(stated_to as date) as stated_to,
         run_id
 
     from source
