@@ -186,10 +186,11 @@ def measure_stages(corpus: Path, lake: Path) -> dict:
 def stage_child(corpus: Path, lake: Path) -> None:
     """The flow's stages as flows/ingest.py runs them, less Prefect: print each stage's seconds as JSON."""
     sys.path.insert(0, str(ROOT))
-    from flows import lake as lakefs
-    from flows.extract import stage_batch
+    from storage import lake as lakefs
+    from inputs.extract import stage_batch
     from flows.ingest import batch_size_for, batches, code_version, commit_tables, new_run_id, run_record
-    from flows.inputs import discover_inputs, plan_run, read_input
+    from inputs.discovery import discover_inputs, read_input
+    from inputs.plan import plan_run
     from warehouse.runner import build_warehouse
 
     seconds: dict[str, float] = {}

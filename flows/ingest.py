@@ -23,13 +23,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import incremental
-from flows import lake as lakefs
-from flows import object_store
-from flows.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
-from flows.incremental import SAMPLES_DIR, code_version
-from flows.inputs import InputFile, RunPlan, discover_inputs, plan_run
+from inputs.discovery import SAMPLES_DIR, InputFile, discover_inputs
+from inputs.extract import StagedBatch, batch_fingerprint, code_version, restamped_file, stage_batch
+from inputs.plan import RunPlan, plan_run
 from schemas.tables import MANIFEST, RUNS
+from storage import lake as lakefs
+from storage import manifest as lake_manifest
+from storage import object_store
 from warehouse.runner import build_warehouse
 
 # Inputs a task. Each task costs Prefect a few tenths of a second in its worker (state changes,
@@ -64,7 +64,7 @@ def discover(input_dir: Path) -> list[InputFile]:
 
 @task(name="read-manifest", cache_policy=NO_CACHE)
 def read_manifest(lake: Path, version: str) -> tuple[dict[str, tuple[int, int, str]], bool]:
-    return incremental.read_manifest(lake, version)
+    return lake_manifest.read_manifest(lake, version)
 
 
 def batch_cache_key(context, parameters: dict) -> str:
@@ -202,7 +202,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     (`batch_size_for`).
 
     `lake` is a folder, or an object-store URL: then the run works in a local copy of what the URL
-    holds (flows/object_store.py) and publishes the result back."""
+    holds (storage/object_store.py) and publishes the result back."""
     logger = get_run_logger()
     source = Path(input_dir)
     if not source.is_dir():
@@ -249,8 +249,8 @@ def held_lake(lake: str, lock_wait_seconds: float):
     lake_dir = object_store.working_lake(store) if store else lakefs.local_lake(lake)
     publication: dict = {}
     with lakefs.lake_lock(lake_dir, lock_wait_seconds):
-        if store:
-            pull_published(store, lake_dir)
+        if store and pull_published(store, lake_dir):
+            build_warehouse(lake_dir)  # the marts and views of what was pulled
         yield lake_dir, publication
         if store:
             publication["published"] = publish(lake_dir, store)

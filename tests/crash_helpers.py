@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from flows.incremental import code_version
+from inputs.extract import code_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,11 +39,11 @@ def main() -> int:
         return real_replace(src, dst, *args, **kwargs)
 
     os.replace = counting_replace
-    import flows.incremental
+    import inputs.plan
     import flows.ingest
-    from flows.cli import main as troopledger
+    from cli.main import main as troopledger
 
-    flows.ingest.code_version = flows.incremental.code_version = lambda: PINNED_CODE_VERSION
+    flows.ingest.code_version = inputs.plan.code_version = lambda: PINNED_CODE_VERSION
 
     code = troopledger(argv)
     print(f"renames: {count}")

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from flows import cli
+from cli import main as cli
 
 HOSTILE_SENTENCE = ("North Korea sent about 12,000 troops \u202eto Russia\u202c, "
                     "the spy agency said \x1b[2J on Friday.\n")
@@ -48,9 +48,9 @@ def test_explain_of_a_hostile_article_prints_no_raw_control_characters(tmp_path,
 
 def test_explain_escapes_whatever_the_explanation_quotes(tmp_path, capsys, monkeypatch):
     # The parser already drops most of these; the CLI must not rely on it.
-    import flows.explain
+    from cli import explain as explain_module
 
-    monkeypatch.setattr(flows.explain, "explain_file", lambda path: "line one\n  [body] " + HOSTILE_SENTENCE)
+    monkeypatch.setattr(explain_module, "explain_file", lambda path: "line one\n  [body] " + HOSTILE_SENTENCE)
     assert cli.main(["explain", str(tmp_path / "any.txt")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("line one\n  [body] North Korea")

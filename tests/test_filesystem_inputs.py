@@ -11,10 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import inputs
-from flows.extract import extract_batch
+from inputs import discovery as inputs
+from inputs.extract import extract_batch
 from flows.ingest import ingest
-from flows.inputs import content_hash, describe_input, discover_inputs, plan_run, read_input
+from inputs.discovery import content_hash, describe_input, discover_inputs, read_input
+from inputs.plan import plan_run
 
 ARTICLE = ("North Korea has sent about 11,000 soldiers to Russia, officials in Seoul said on Monday.\n\n"
            "Some 300 of them were killed in fighting near Kursk, according to the report.\n")

@@ -19,12 +19,13 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-import flows.incremental
+import inputs.plan
 import flows.ingest
 import warehouse.runner
 from conftest import CORPUS, ROOT
 from crash_helpers import PINNED_CODE_VERSION
-from flows import cli, lake as lakefs
+from cli import main as cli
+from storage import lake as lakefs
 from flows.ingest import SAMPLES_DIR, ingest
 
 TABLES = ("documents", "claims")
@@ -95,7 +96,7 @@ def pinned_code_version():
     (crash_helpers.py pins the same version in subprocesses)."""
     patch = pytest.MonkeyPatch()
     patch.setattr(flows.ingest, "code_version", lambda: PINNED_CODE_VERSION)
-    patch.setattr(flows.incremental, "code_version", lambda: PINNED_CODE_VERSION)
+    patch.setattr(inputs.plan, "code_version", lambda: PINNED_CODE_VERSION)
     yield
     patch.undo()
 
@@ -245,8 +246,9 @@ def test_a_batch_staged_by_a_killed_run_is_reused_by_the_next(builds, cli_env, t
     """Extraction is the costly step: a run that dies after staging its batch leaves it for the
     next run, which takes it from Prefect's task cache instead of extracting again."""
     lake = copy_lake(builds["lakes"]["before"], tmp_path / "lake")
-    # renames 1 and 2 put the staged batch's documents and claims in place; die at the next one
-    killed = subprocess.run(CRASH_HELPER + [str(lake), "3", "run", str(builds["after"]), "--lake", str(lake)],
+    # rename 1 makes the staging folder's generation, renames 2 and 3 put the staged batch's
+    # documents and claims in place; die at the next one
+    killed = subprocess.run(CRASH_HELPER + [str(lake), "4", "run", str(builds["after"]), "--lake", str(lake)],
                             env=cli_env, capture_output=True, text=True)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert sorted(p.name for p in (lake / "_staging").rglob("*.parquet")) == ["claims.parquet", "documents.parquet"]
@@ -326,7 +328,7 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(builds, tmp_path
 def test_query_cannot_change_the_warehouse(builds, cli_env, tmp_path, sql):
     lake = copy_lake(builds["lakes"]["after"], tmp_path / "lake")
     digest = hashlib.sha256((lake / "warehouse.duckdb").read_bytes()).hexdigest()
-    result = subprocess.run([sys.executable, "-m", "flows.cli", "query", sql, "--lake", str(lake)], env=cli_env, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "cli.main", "query", sql, "--lake", str(lake)], env=cli_env, capture_output=True,
                             text=True, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("troopledger: error: query is read-only") and result.stderr.count("\n") == 1

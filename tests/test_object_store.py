@@ -20,20 +20,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
-from flows import lake as lakefs
-from flows import object_store
-from flows.extract import stage_batch
+from storage import lake as lakefs
+from storage import object_store
+from inputs.extract import code_version, stage_batch
 from flows.ingest import commit_tables, new_run_id, run_record
-from flows.incremental import SAMPLES_DIR, code_version, nothing_new, read_manifest
-from flows.inputs import discover_inputs, plan_run
-from flows.lake import LakeError
+from inputs.discovery import SAMPLES_DIR, discover_inputs
+from inputs.plan import nothing_new, plan_run
+from storage.manifest import read_manifest
+from storage.lake import LakeError
 from warehouse.runner import build_warehouse
 
 FIRST_RUN = ("2024-10-18_nis_first_deployment.txt", "2025-04-30_nis_briefing.txt", "2025-04-30_nis_briefing.meta.json")
 SECOND_RUN = ("2025-02-14_hur_missing.txt", "wire_digest.jsonl")
 NEW_ARTICLE = ("Ukraine's military intelligence said on Tuesday that about 400 North Korean soldiers "
                "had been wounded near Kursk since January.\n")
-HOLD_LOCK = ("import sys, time; from pathlib import Path; from flows import lake\n"
+HOLD_LOCK = ("import sys, time; from pathlib import Path; from storage import lake\n"
              "with lake.lake_lock(Path(sys.argv[1]), 5):\n    print('held', flush=True); time.sleep(30)")
 SORT_KEYS = {"documents": "doc_id", "claims": "claim_id", "runs": "run_id"}
 
@@ -267,6 +268,8 @@ def test_pull_into_an_empty_folder_gives_the_published_lake(workspace, tmp_path,
     for table, expected in local_tables(lake).items():
         assert lakefs.read_table(fresh, table).sort_by(SORT_KEYS[table]).equals(expected)
     assert lakefs.read_state(fresh, "manifest").equals(lakefs.read_state(lake, "manifest"))
+    assert not (fresh / "marts").exists(), "storage builds no marts: the caller does"
+    build_warehouse(fresh)
     assert sorted(p.name for p in (fresh / "marts").glob("*/*.parquet")) == \
         sorted(p.name for p in (lake / "marts").glob("*/*.parquet"))
     assert (fresh / "warehouse.duckdb").is_file()

@@ -41,7 +41,7 @@ def test_readme_examples_run(tmp_path):
 
 
 def test_every_command_and_option_is_in_the_readme():
-    from flows.cli import build_parser
+    from cli.main import build_parser
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.inputs import describe_input
-from flows.extract import parse_input
+from inputs.discovery import describe_input
+from inputs.extract import parse_input
 from transforms.claims import extract_claims
 
 

@@ -26,8 +26,8 @@ import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.lake import local_lake
-from flows import object_store
+from storage import object_store
+from storage.lake import local_lake
 
 DEFAULT_LAKE = "lake"
 # Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
@@ -169,7 +169,8 @@ def console_handlers() -> list[logging.Handler]:
 
 
 def command_run(args) -> int:
-    from flows.incremental import SAMPLES_DIR, nothing_new
+    from inputs.discovery import SAMPLES_DIR
+    from inputs.plan import nothing_new
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
     # decided before Prefect starts; a URL's state is known only after pulling it, in the flow
@@ -180,7 +181,7 @@ def command_run(args) -> int:
                               "lake": str(Path(args.lake).absolute())}) if not args.json else
               json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
         return 0
-    from flows.temporary_server import ensure_prefect_api
+    from cli.temporary_server import ensure_prefect_api
 
     with quiet_console(enabled=not args.debug):
         wait_for_api = ensure_prefect_api()
@@ -200,8 +201,11 @@ def readable_lake(lake: str) -> Path:
     """The lake folder to read; for an object-store URL, the local copy, first brought up to date."""
     if not object_store.is_lake_url(lake):
         return local_lake(lake)
+    from warehouse.runner import build_warehouse
+
     work = object_store.working_lake(lake)
-    object_store.pull_lake_state(lake, work)
+    if object_store.pull_lake_state(lake, work):
+        build_warehouse(work)
     return work
 
 
@@ -284,7 +288,7 @@ def format_cell(value) -> str:
 
 
 def command_explain(args) -> int:
-    from flows.explain import explain_file
+    from cli.explain import explain_file
 
     print(escape_text(explain_file(args.file)))
     return 0
@@ -301,7 +305,8 @@ def command_report(args) -> int:
 def command_serve(args) -> int:
     from prefect.schedules import Cron
 
-    from flows.ingest import SAMPLES_DIR, ingest
+    from flows.ingest import ingest
+    from inputs.discovery import SAMPLES_DIR
 
     # UTC, as the deployments in prefect.yaml: a schedule should not move with the server's clock.
     ingest.serve(name="troopledger-serve", schedules=[Cron(args.cron, timezone="UTC")],

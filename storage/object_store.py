@@ -1,6 +1,6 @@
 """The lake on an object store (S3, GCS, a `file://` folder, any fsspec file system): publish, pull.
 
-troopledger writes a lake only on a local file system (flows/lake.py: symlink swaps, hard links,
+troopledger writes a lake only on a local file system (storage/lake.py: symlink swaps, hard links,
 flock). This module copies a local lake's current state to an object-store URL, and back:
 
     publish_lake(local_lake, url)    after a run: the current versions up, then the commit point
@@ -22,8 +22,9 @@ consistent state reads `_current.json` and opens exactly the files it lists. One
 at a time is the operator's duty (e.g. a deployment with concurrency_limit 1): nothing here
 locks the object store.
 
-`LAKE/warehouse.duckdb` is not published: its views hold absolute local paths. Pull rebuilds it
-(and the marts) locally with warehouse.runner.build_warehouse.
+`LAKE/warehouse.duckdb` is not published: its views hold absolute local paths. After a pull that
+brought something, the caller rebuilds it and the marts (warehouse.runner.build_warehouse): this
+module is storage and knows nothing of the SQL models.
 
 URLs go to `pyarrow.fs.FileSystem.from_uri` (s3://, gs://, file://, ... with its query options,
 e.g. `s3://bucket/lake?endpoint_override=localhost:9000&scheme=http&region=us-east-1`; credentials
@@ -36,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import uuid
 from contextlib import contextmanager, nullcontext
@@ -48,8 +48,9 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from flows import lake as lakefs
-from flows.lake import LakeError, first_line
+from storage import lake as lakefs
+from storage.atomic import replace_atomically
+from storage.lake import LakeError, first_line, is_lake_url  # noqa: F401 - is_lake_url: callers ask here
 from schemas.tables import TABLES
 
 LAKE_TABLES = ("documents", "claims", "runs")
@@ -60,16 +61,6 @@ LISTING_FORMAT = 1
 # someone keeps under the same prefix are left alone.
 OWNED_FOLDERS = (*LAKE_TABLES, "marts", lakefs.STATE)
 COPY_CHUNK = 8 * 1024 * 1024
-URL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
-
-
-def is_lake_url(text: str | Path) -> bool:
-    """True for `scheme://...` (s3://, gs://, file://, memory://); a plain path is not a URL.
-
-    The scheme must be two characters or more, so a drive letter is never taken for one."""
-    return bool(URL_PATTERN.match(str(text)))
-
-
 def working_lake(url: str) -> Path:
     """The local lake a run against `url` works in: $TROOPLEDGER_WORK_DIR, else the user's cache
     folder, one folder per URL (credentials and options left out of its name)."""
@@ -251,17 +242,22 @@ def upload(filesystem: pafs.FileSystem, source: Path, target: str) -> None:
 
 def write_object(filesystem: pafs.FileSystem, chunks, target: str) -> None:
     """Write one file on the store. An object PUT appears whole or not at all; on a local or
-    mounted file system a reader could see a half-written file, so write aside and rename."""
-    direct = not isinstance(filesystem, pafs.LocalFileSystem)
-    folder = target.rsplit("/", 1)[0]
-    staging = target if direct else f"{folder}/.{uuid.uuid4().hex[:8]}.tmp"
-    if not direct:
-        filesystem.create_dir(folder, recursive=True)
-    with filesystem.open_output_stream(staging, compression=None) as stream:
+    mounted file system a reader could see a half-written file, so it is written aside and
+    renamed (storage/atomic.py)."""
+    if isinstance(filesystem, pafs.LocalFileSystem):
+        final = Path(target)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        replace_atomically(final, lambda temp: write_chunks(temp, chunks))
+        return
+    with filesystem.open_output_stream(target, compression=None) as stream:
         for chunk in chunks:
             stream.write(chunk)
-    if not direct:
-        filesystem.move(staging, target)
+
+
+def write_chunks(path: Path, chunks) -> None:
+    with open(path, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
 
 
 def download(filesystem: pafs.FileSystem, source: str, target: Path) -> None:
@@ -345,14 +341,12 @@ def pull_lake_state(url: str, local_lake: Path, lock_wait_seconds: float = 60.0)
 
     Downloads the parts and the manifest `_current.json` lists, swaps them in as new table versions
     with lake.publish_version and lake.write_state under the local lake's lock (all or nothing, as
-    a run), then rebuilds the marts and warehouse.duckdb locally. Returns False, changing nothing,
+    a run). The caller rebuilds the marts and warehouse.duckdb when it returns True. Returns False, changing nothing,
     when nothing was published at `url` yet or the local lake already holds the published tables
     and manifest; True when it pulled. A local lake ahead of the store (a publication that failed)
     is reset to the store's state: its manifest goes back too, so the next run reads those inputs
     again and nothing is lost.
     """
-    from warehouse.runner import build_warehouse  # DuckDB; only needed when something is pulled
-
     lake = lakefs.local_lake(local_lake)
     filesystem, root = open_store(url)
     current = read_current(filesystem, root, url)
@@ -368,7 +362,6 @@ def pull_lake_state(url: str, local_lake: Path, lock_wait_seconds: float = 60.0)
                 swap_in_pulled(lake, current, downloaded)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        build_warehouse(lake)
     return True
 
 

@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from functools import cache
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.inputs import InputFile, content_hash, read_input
-from flows.lake import write_parquet_atomically
+from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, read_input
 from schemas.tables import CLAIMS, DOCUMENTS
+from storage.atomic import write_parquet
 from transforms.claims import extract_claims
 from transforms.documents import ParsedDocument, format_of, parse_file
+
+
+@cache
+def code_version() -> str:
+    """Hash of the extraction code (transforms/, schemas/, this module) and word tables: a change
+    re-extracts every input."""
+    digest = hashlib.sha256()
+    sources = [*(PROJECT_ROOT / "transforms").rglob("*"), *(PROJECT_ROOT / "schemas").rglob("*"),
+               Path(__file__).resolve()]  # this module builds the rows
+    for path in sorted(sources):
+        if path.suffix in (".py", ".tsv"):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -88,8 +103,8 @@ def stage_batch(items: list[InputFile], folder: Path, run_id: str) -> StagedBatc
     result = extract_batch(items, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     paths = folder / "documents.parquet", folder / "claims.parquet"
-    write_parquet_atomically(result.documents, paths[0])
-    write_parquet_atomically(result.claims, paths[1])
+    write_parquet(result.documents, paths[0])
+    write_parquet(result.claims, paths[1])
     errors = [(doc["source_path"], doc["error"])
               for doc in result.documents.select(["source_path", "error"]).to_pylist() if doc["error"]]
     return StagedBatch(paths[0], paths[1], run_id, result.documents.num_rows,
@@ -99,7 +114,7 @@ def stage_batch(items: list[InputFile], folder: Path, run_id: str) -> StagedBatc
 def restamped_file(path: Path, run_id: str, out: Path) -> Path:
     """A staged file whose rows carry another run: written again with `run_id` (rare: a batch
     reused from the cache of a run that died before committing)."""
-    write_parquet_atomically(stamp_run(pq.read_table(path), run_id), out)
+    write_parquet(stamp_run(pq.read_table(path), run_id), out)
     return out
 
 

@@ -14,7 +14,7 @@ are replaced in place (`_state/*.parquet`, `marts/**`, `warehouse.duckdb`). Leav
 normally commits (the journal is dropped); leaving it by an exception rolls back to the
 recorded state, and so does the next writer when it finds the journal of a killed run. Folders
 no link or journal points to are debris of a dead run or superseded versions, and are removed.
-See docs/reliability.md.
+Every file, link and folder is written through storage/atomic.py. See docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.tables import TABLES
+from storage.atomic import fsync_dir, replace_atomically, write_json, write_parquet, write_text
 
 VERSIONS = "_versions"
 STATE = "_state"
@@ -52,6 +52,8 @@ IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", "marts/**/*.parquet", "warehouse.duck
 # Names a writer gives its unfinished files; any left when the lock is taken are a dead run's.
 DEBRIS_PATTERNS = (".*.tmp", ".*.tmp.wal", ".*.link", ".journal-*")
 
+URL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
 _held_lakes: set[Path] = set()  # lakes this process holds the lock of
 _held_guard = threading.Lock()
 
@@ -64,20 +66,21 @@ class LakeBusy(LakeError):
     pass
 
 
-@dataclass(frozen=True)
-class Part:
-    path: Path  # a Parquet file inside the current version folder
-    name: str
+def is_lake_url(text: str | Path) -> bool:
+    """True for `scheme://...` (s3://, gs://, file://, memory://); a plain path is not a URL.
+
+    The scheme must be two characters or more, so a drive letter is never taken for one."""
+    return bool(URL_PATTERN.match(str(text)))
 
 
 def local_lake(lake: str | Path) -> Path:
     """The lake folder as an absolute local path. A URL is refused with a clear line: the writer
     needs a POSIX file system (atomic renames, symlinks, hard links, flock), so callers turn a URL
-    into its local working copy first (flows/object_store.py; docs/reliability.md, "Where the lake
+    into its local working copy first (storage/object_store.py; docs/reliability.md, "Where the lake
     can live")."""
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(lake)):
+    if is_lake_url(lake):
         raise LakeError(f"lake {lake} is a URL: the lake writer needs a local folder; "
-                        "use its working copy (flows/object_store.py: working_lake)")
+                        "use its working copy (storage/object_store.py: working_lake)")
     return Path(lake).absolute()
 
 
@@ -125,18 +128,6 @@ def first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def write_parquet_atomically(table: pa.Table, path: Path) -> None:
-    """Write to a hidden temporary name in the same folder, fsync, then rename into place."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def publish_version(lake: Path, table: str, keep: list[Path], new_parts: list[pa.Table | Path], version: str) -> Path:
     """Make a version of `table` from kept parts plus new ones, and swap it in atomically.
 
@@ -155,9 +146,9 @@ def publish_version(lake: Path, table: str, keep: list[Path], new_parts: list[pa
             if pq.ParquetFile(new).metadata.num_rows:
                 os.link(new, target)
         elif new.num_rows:
-            write_parquet_atomically(new.select(schema.names).cast(schema), target)
+            write_parquet(new.select(schema.names).cast(schema), target)
     if not any(folder.iterdir()):
-        write_parquet_atomically(schema.empty_table(), folder / f"part-{version}-empty.parquet")
+        write_parquet(schema.empty_table(), folder / f"part-{version}-empty.parquet")
     fsync_dir(folder)
     link = table_path(lake, table)
     record_previous_link(lake, table)
@@ -179,7 +170,7 @@ def staging_generation(staging: Path) -> str:
     marker = staging / STAGING_GENERATION
     if not marker.is_file():
         staging.mkdir(parents=True, exist_ok=True)
-        marker.write_text(uuid.uuid4().hex)
+        write_text(marker, uuid.uuid4().hex)
     return marker.read_text()
 
 
@@ -190,18 +181,7 @@ def remove_staging(lake: Path) -> None:
 def swap_symlink(link: Path, target: Path) -> None:
     if link.exists() and not link.is_symlink():
         raise LakeError(f"{link} is not a table link; move it away and rerun")
-    tmp = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}.link")
-    os.symlink(target, tmp)
-    os.replace(tmp, link)
-    fsync_dir(link.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    replace_atomically(link, lambda temp: os.symlink(target, temp))
 
 
 def remove_unreferenced_versions(lake: Path) -> int:
@@ -245,7 +225,7 @@ def write_state(lake: Path, name: str, table: pa.Table) -> None:
     folder = lake / STATE
     folder.mkdir(parents=True, exist_ok=True)
     open_journal(lake)
-    write_parquet_atomically(table.cast(TABLES[name]), folder / f"{name}.parquet")
+    write_parquet(table.cast(TABLES[name]), folder / f"{name}.parquet")
 
 
 # --- the journal: what a rollback needs --------------------------------------------------------
@@ -266,7 +246,10 @@ def open_journal(lake: Path) -> None:
     """
     if not holds_lock(lake) or journal_dir(lake).is_dir():
         return
-    staging = lake / f".journal-{uuid.uuid4().hex[:8]}"
+    replace_atomically(journal_dir(lake), lambda staging: make_journal(lake, staging))
+
+
+def make_journal(lake: Path, staging: Path) -> None:
     copies = staging / JOURNAL_COPIES
     copies.mkdir(parents=True)
     kept = []
@@ -277,8 +260,6 @@ def open_journal(lake: Path) -> None:
         kept.append(relative)
     write_json(staging / JOURNAL_FILES, kept)
     write_json(staging / JOURNAL_LINKS, {})
-    os.replace(staging, journal_dir(lake))
-    fsync_dir(lake)
 
 
 def in_place_files(lake: Path) -> list[str]:
@@ -302,15 +283,6 @@ def record_previous_link(lake: Path, table: str) -> None:
     link = table_path(lake, table)
     links[table] = os.readlink(link) if link.is_symlink() else None
     write_json(path, links)
-
-
-def write_json(path: Path, value) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(value, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
 
 
 def journal_versions(lake: Path) -> set[Path]:
@@ -356,9 +328,7 @@ def roll_back(lake: Path) -> bool:
 
 def restore_file(saved: Path, final: Path) -> None:
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.tmp")
-    os.link(saved, tmp)
-    os.replace(tmp, final)
+    replace_atomically(final, lambda temp: os.link(saved, temp))
 
 
 def retire_journal(lake: Path) -> None:

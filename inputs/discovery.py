@@ -1,4 +1,4 @@
-"""Find the input files under INPUT_DIR and say which are new, changed or gone since the last run.
+"""Find the input files under INPUT_DIR and read their bytes.
 
 Every name that looks like an article is accounted for: one that cannot be read (a FIFO, a
 folder, a dangling link, a link loop, a link out of the folder, an unlistable folder) is
@@ -11,11 +11,17 @@ import errno
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+from transforms.documents import FORMATS
+
+# The suffixes the parser reads (one list, transforms/documents.py: FORMATS), so every format it
+# parses is also discovered.
+ARTICLE_SUFFIXES = tuple(FORMATS)
 SIDECAR_SUFFIX = ".meta.json"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = PROJECT_ROOT / "samples"  # the default input folder: the bundled articles
 # Reading more than this from one file is refused: it protects memory, not correctness.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -28,20 +34,6 @@ class InputFile:
     size: int
     mtime_ns: int
     problem: str | None = None  # why it cannot be read (dangling link, FIFO, outside the folder...)
-
-
-@dataclass
-class RunPlan:
-    to_read: list[InputFile] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    # Unchanged by content although size or mtime moved (a touch): the manifest may take their
-    # new size and mtime, and no table needs a new version for them.
-    touched: list[InputFile] = field(default_factory=list)
-
-    @property
-    def nothing_to_do(self) -> bool:
-        return not self.to_read and not self.deleted
 
 
 def is_article_name(name: str) -> bool:
@@ -182,38 +174,3 @@ def content_hash(raw: bytes, sidecar: bytes | None) -> str:
         digest.update(b"\0sidecar\0")
         digest.update(sidecar)
     return digest.hexdigest()
-
-
-def current_hash(item: InputFile) -> str | None:
-    """The content hash extraction would record for this file now; None when it cannot be read."""
-    if item.problem is not None:
-        return None
-    try:
-        return content_hash(*read_input(item))
-    except OSError:
-        return None
-
-
-def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]], full_refresh: bool) -> RunPlan:
-    """Split inputs into what to read and what is unchanged; list deleted inputs.
-
-    A file whose size and mtime match the manifest is unchanged without being read (as rsync
-    decides). One whose size matches but whose mtime moved is hashed: the same content means
-    unchanged (`touched`), so touching a file writes no new table version.
-    """
-    plan = RunPlan()
-    present = set()
-    for item in inputs:
-        present.add(item.source_file)
-        known = manifest.get(item.source_file)
-        if full_refresh or known is None or known[0] != item.size:
-            plan.to_read.append(item)
-        elif known[1] == item.mtime_ns:
-            plan.unchanged.append(item.source_file)
-        elif known[2] and current_hash(item) == known[2]:
-            plan.unchanged.append(item.source_file)
-            plan.touched.append(item)
-        else:
-            plan.to_read.append(item)
-    plan.deleted = sorted(set(manifest) - present)
-    return plan
