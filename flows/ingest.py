@@ -24,8 +24,8 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from inputs.discovery import SAMPLES_DIR, InputFile, discover_inputs
-from inputs.extract import StagedBatch, batch_fingerprint, code_version, restamped_file, stage_batch
-from inputs.plan import RunPlan, plan_run
+from inputs.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
+from inputs.plan import RunPlan, code_version, plan_run
 from schemas.tables import MANIFEST, RUNS
 from storage import lake as lakefs
 from storage import manifest as lake_manifest

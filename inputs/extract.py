@@ -5,32 +5,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from functools import cache
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, read_input
+from inputs.discovery import InputFile, content_hash, read_input
 from schemas.tables import CLAIMS, DOCUMENTS
 from storage.atomic import write_parquet
 from transforms.claims import extract_claims
 from transforms.documents import ParsedDocument, format_of, parse_file
-
-
-@cache
-def code_version() -> str:
-    """Hash of the extraction code (transforms/, schemas/, this module) and word tables: a change
-    re-extracts every input."""
-    digest = hashlib.sha256()
-    sources = [*(PROJECT_ROOT / "transforms").rglob("*"), *(PROJECT_ROOT / "schemas").rglob("*"),
-               Path(__file__).resolve()]  # this module builds the rows
-    for path in sorted(sources):
-        if path.suffix in (".py", ".tsv"):
-            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @dataclass

@@ -3,13 +3,29 @@ decided from the lake's manifest; and the nothing-new check made before Prefect 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from inputs.discovery import InputFile, content_hash, discover_inputs, read_input
-from inputs.extract import code_version
+from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
 from storage.manifest import read_manifest
+
+
+@cache
+def code_version() -> str:
+    """Hash of the code that makes the rows (transforms/, schemas/, inputs/extract.py) and the word
+    tables: a change re-extracts every input. Read from the files, not imported: the nothing-new
+    check must not pay for importing the extraction code."""
+    digest = hashlib.sha256()
+    sources = [*(PROJECT_ROOT / "transforms").rglob("*"), *(PROJECT_ROOT / "schemas").rglob("*"),
+               PROJECT_ROOT / "inputs" / "extract.py"]
+    for path in sorted(sources):
+        if path.suffix in (".py", ".tsv"):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass

@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from inputs.extract import code_version
+from inputs.plan import code_version
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

@@ -22,10 +22,10 @@ import pytest
 from conftest import ROOT
 from storage import lake as lakefs
 from storage import object_store
-from inputs.extract import code_version, stage_batch
+from inputs.extract import stage_batch
 from flows.ingest import commit_tables, new_run_id, run_record
 from inputs.discovery import SAMPLES_DIR, discover_inputs
-from inputs.plan import nothing_new, plan_run
+from inputs.plan import code_version, nothing_new, plan_run
 from storage.manifest import read_manifest
 from storage.lake import LakeError
 from warehouse.runner import build_warehouse
