@@ -89,7 +89,7 @@ def test_models_build_after_the_models_they_select_from():
     order = [model.name for model in discover_models()]
     assert order.index("stg_claims") < order.index("int_mart_claims") < order.index("estimates")
     assert order.index("estimates") < order.index("latest_estimates")
-    assert order.index("int_monthly_estimates") < order.index("source_disagreements")
+    assert order.index("int_claimant_monthly_totals") < order.index("source_disagreements")
 
 
 def test_the_same_estimate_in_three_documents_is_one_estimate(tmp_path):
@@ -174,6 +174,41 @@ def test_non_overlapping_ranges_in_one_month_are_reported_once_per_pair(tmp_path
     assert (nis_vs_ukraine["lower_value_high"], nis_vs_ukraine["higher_value_low"], nis_vs_ukraine["gap"]) == (
         11000, 12000, 1000)
     assert nis_vs_ukraine["month"] == dt.date(2025, 1, 1)
+
+
+def test_a_claimant_never_disagrees_with_itself_nor_with_its_parts(tmp_path):
+    """Russia's 1,000 sappers (a part) and its own 11,000 and 12,000 (a revision) are no disagreement."""
+    write_lake(tmp_path, [document(f"d{i}") for i in range(4)], [
+        claim("sappers", "d0", 1000, 1000, claimants=("RU",), scope="part"),
+        claim("total", "d1", 11000, 11000, claimants=("RU",), reported="2025-01-10"),
+        claim("revised", "d2", 12000, 12000, claimants=("RU",), reported="2025-01-20"),
+        claim("plan", "d3", 30000, 30000, claimants=("UA",), scope="planned"),
+    ])
+
+    build_warehouse(tmp_path)
+
+    assert mart(tmp_path, "source_disagreements") == []
+
+
+def test_disagreements_pair_each_claimants_latest_figure_of_the_month_once(tmp_path):
+    """Forty reports of two claimants' figures make one row, not forty times forty: the size grows
+    with claimants x metrics x months, never with mentions."""
+    documents, claims = [], []
+    for i in range(40):
+        documents.append(document(f"d{i}", published=f"2025-01-{1 + i % 28:02d}"))
+        claims.append(claim(f"nis{i}", f"d{i}", 10000 + 10 * i, 10000 + 10 * i, claimants=("KR-NIS",),
+                            reported=f"2025-01-{1 + i % 28:02d}"))
+        claims.append(claim(f"ua{i}", f"d{i}", 20000 + 10 * i, 20000 + 10 * i, claimants=("UA",),
+                            reported=f"2025-01-{1 + i % 28:02d}"))
+    write_lake(tmp_path, documents, claims)
+
+    build_warehouse(tmp_path)
+
+    [row] = mart(tmp_path, "source_disagreements")
+    assert (row["lower_source"], row["higher_source"]) == ("KR-NIS", "UA")
+    # the latest figure of each side that month: day 28 is i = 27
+    assert (row["lower_value_best"], row["higher_value_best"]) == (10270, 20270)
+    assert row["lower_stated_on"] == dt.date(2025, 1, 28)
 
 
 def test_estimate_ranges_span_the_claimants_of_a_month(tmp_path):

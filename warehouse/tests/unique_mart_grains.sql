@@ -29,7 +29,7 @@ union all
 
 select 'source_disagreements', count(*)
 from source_disagreements
-group by month, metric, subject, unit, lower_estimate_id, higher_estimate_id
+group by month, metric, subject, unit, lower_source, higher_source
 having count(*) > 1
 
 union all
