@@ -39,6 +39,11 @@ ACCEPTED_VALUES = {
     "accepted_units": tables.UNITS,
     "accepted_scopes": tables.SCOPES,
 }
+# Claim events (models/intermediate/int_claim_event_mentions.sql): how far apart, in days, two
+# statements of one figure may be and still be one event, for statements the text dates and for
+# undated reports (which repeat an earlier statement for a while).
+EVENT_GAP_DAYS = 3
+REPEAT_GAP_DAYS = 14
 WAREHOUSE_FILE = "warehouse.duckdb"
 SAMPLE_CHARS = 300  # of a violating row quoted in a test failure, which stays on one line
 # Raw tables that keep their own view in warehouse.duckdb; `runs` is served by the runs mart,
@@ -154,6 +159,8 @@ def prepare_connection(lake: Path, mart_sections) -> duckdb.DuckDBPyConnection:
     con.execute(f"set variable mart_sections = {sql_list(mart_sections)}::varchar[]")
     for variable, values in ACCEPTED_VALUES.items():
         con.execute(f"set variable {variable} = {sql_list(values)}::varchar[]")
+    con.execute(f"set variable event_gap_days = {int(EVENT_GAP_DAYS)}")
+    con.execute(f"set variable repeat_gap_days = {int(REPEAT_GAP_DAYS)}")
     return con
 
 

@@ -1,24 +1,16 @@
--- Each claimant's latest total-scope figure per metric, subject, unit and month it was stated in:
--- one row per claimant, metric, subject, unit and month, so it grows with claimants x metrics x months,
--- never with how often the figure is repeated. Figures in the outlets' own voice ('unattributed') and
--- figures that cannot be dated are left out: a disagreement is between named claimants.
+-- Each claimant's latest stated total per metric, subject, unit and month of stated_on: one row per
+-- claimant, metric, subject, unit and month, so it grows with claimants x metrics x months, never with
+-- how often a figure is repeated. Built on claim_events of scope total; figures in the outlets' own
+-- voice ('unattributed'), derived casualties and undated events are left out: a disagreement is between
+-- figures named claimants stated.
 
-with claims as (
+with events as (
 
-    select * from int_mart_claims
+    select * from claim_events
     where scope = 'total'
         and claimant <> 'unattributed'
-        and coalesce(stated_to, reported_date) is not null
-
-),
-
-dated as (
-
-    select
-        *,
-        coalesce(stated_to, reported_date) as stated_date
-
-    from claims
+        and not derived
+        and stated_on is not null
 
 ),
 
@@ -29,21 +21,21 @@ final as (
         metric,
         subject,
         unit,
-        cast(date_trunc('month', stated_date) as date) as month,
+        cast(date_trunc('month', stated_on) as date) as month,
         arg_max(
-            {'value_low': value_low, 'value_high': value_high, 'qualifier': qualifier,
-             'value_best': value_best, 'stated_date': stated_date, 'claim_id': claim_id},
-            (stated_date, reported_date, claim_id)
+            {'event_id': event_id, 'value_low': value_low, 'value_high': value_high, 'qualifier': qualifier,
+             'value_best': value_best, 'stated_on': stated_on, 'example_claim_id': example_claim_id},
+            (stated_on, last_reported_date, last_period_end, documents, event_id)
         ) as latest
 
-    from dated
+    from events
     group by all
 
 )
 
 select
     claimant, metric, subject, unit, month,
-    latest.value_low, latest.value_high, latest.qualifier, latest.value_best,
-    latest.stated_date, latest.claim_id as example_claim_id
+    latest.event_id, latest.value_low, latest.value_high, latest.qualifier, latest.value_best,
+    latest.stated_on, latest.example_claim_id
 
 from final

@@ -1,4 +1,4 @@
--- Two different claimants whose total-scope figures for the same metric, subject and unit, stated in
+-- Two different claimants whose total-scope claim events for the same metric, subject and unit, stated in
 -- the same month, do not overlap. Each side is the claimant's latest figure that month, so there is
 -- one row per pair of claimants, metric, subject, unit and month: the size grows with claimants x
 -- metrics x months, never with the mentions. A missing bound is open ("more than 6,000" is
@@ -9,13 +9,15 @@
 -- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
 -- unit: persons or percent
 -- lower_source: the claimant whose figure lies lower
+-- lower_event_id: its claim event (see claim_events)
 -- lower_value_low: its lower bound as stated
 -- lower_value_high: its upper bound as stated
 -- lower_qualifier: how it is stated
 -- lower_value_best: its best value
--- lower_stated_on: when it was stated (the statement's date, else the report's)
+-- lower_stated_on: the day it was stated (see claim_events)
 -- lower_example_claim_id: a mention of it
 -- higher_source: the claimant whose figure lies higher
+-- higher_event_id: its claim event (see claim_events)
 -- higher_value_low: its lower bound as stated
 -- higher_value_high: its upper bound as stated
 -- higher_qualifier: how it is stated
@@ -38,18 +40,20 @@ pairs as (
         lower_side.subject,
         lower_side.unit,
         lower_side.claimant as lower_source,
+        lower_side.event_id as lower_event_id,
         lower_side.value_low as lower_value_low,
         lower_side.value_high as lower_value_high,
         lower_side.qualifier as lower_qualifier,
         lower_side.value_best as lower_value_best,
-        lower_side.stated_date as lower_stated_on,
+        lower_side.stated_on as lower_stated_on,
         lower_side.example_claim_id as lower_example_claim_id,
         higher_side.claimant as higher_source,
+        higher_side.event_id as higher_event_id,
         higher_side.value_low as higher_value_low,
         higher_side.value_high as higher_value_high,
         higher_side.qualifier as higher_qualifier,
         higher_side.value_best as higher_value_best,
-        higher_side.stated_date as higher_stated_on,
+        higher_side.stated_on as higher_stated_on,
         higher_side.example_claim_id as higher_example_claim_id,
         higher_side.value_low - lower_side.value_high as gap
 
