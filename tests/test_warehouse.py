@@ -196,9 +196,9 @@ def test_disagreements_pair_each_claimants_latest_figure_of_the_month_once(tmp_p
     documents, claims = [], []
     for i in range(40):
         documents.append(document(f"d{i}", published=f"2025-01-{1 + i % 28:02d}"))
-        claims.append(claim(f"nis{i}", f"d{i}", 10000 + 10 * i, 10000 + 10 * i, claimants=("KR-NIS",),
+        claims.append(claim(f"nis{i}", f"d{i}", 10000 + 1000 * i, 10000 + 1000 * i, claimants=("KR-NIS",),
                             reported=f"2025-01-{1 + i % 28:02d}"))
-        claims.append(claim(f"ua{i}", f"d{i}", 20000 + 10 * i, 20000 + 10 * i, claimants=("UA",),
+        claims.append(claim(f"ua{i}", f"d{i}", 60000 + 1000 * i, 60000 + 1000 * i, claimants=("UA",),
                             reported=f"2025-01-{1 + i % 28:02d}"))
     write_lake(tmp_path, documents, claims)
 
@@ -207,7 +207,7 @@ def test_disagreements_pair_each_claimants_latest_figure_of_the_month_once(tmp_p
     [row] = mart(tmp_path, "source_disagreements")
     assert (row["lower_source"], row["higher_source"]) == ("KR-NIS", "UA")
     # the latest figure of each side that month: day 28 is i = 27
-    assert (row["lower_value_best"], row["higher_value_best"]) == (10270, 20270)
+    assert (row["lower_value_best"], row["higher_value_best"]) == (37000, 87000)
     assert row["lower_stated_on"] == dt.date(2025, 1, 28)
 
 
