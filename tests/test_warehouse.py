@@ -13,7 +13,8 @@ import pytest
 
 from schemas import tables
 from warehouse.runner import (
-    WarehouseTestError, build_warehouse, discover_models, mart_path, open_warehouse,
+    MODELS_DIR, WarehouseModelError, WarehouseTestError, build_warehouse, discover_models, mart_path,
+    open_warehouse,
 )
 
 RUN_ID = "run-1"
@@ -332,6 +333,40 @@ def test_a_failing_sql_test_raises_and_leaves_the_published_files_alone(tmp_path
 
     assert {path: path.read_bytes() for path in published} == before
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+@pytest.mark.parametrize("broken_sql", [
+    "select no_such_column from stg_claims",
+    "select 1 as x from\n  (select 1) where (\n-- unclosed",
+    "select cast('not a number' as integer) as x\n",
+])
+def test_a_failing_model_names_its_file_in_one_line_and_leaves_the_previous_marts(tmp_path, broken_sql):
+    """An analyst's broken model: the error says which file, on one line; what was published stays."""
+    import shutil
+
+    lake = write_lake(tmp_path / "lake", [document("d1")], [claim("c1", "d1", 11000, 11000, claimants=("KR",))])
+    build_warehouse(lake)
+    published = sorted((lake / "marts").glob("*/*.parquet")) + [lake / "warehouse.duckdb"]
+    before = {path: path.read_bytes() for path in published}
+    models = tmp_path / "warehouse" / "models"
+    shutil.copytree(MODELS_DIR, models)
+    (models / "marts" / "broken_mart.sql").write_text(broken_sql, encoding="utf-8")
+    write_table(lake, "claims", [claim("c1", "d1", 11000, 11000, claimants=("KR",)), claim("c2", "d1", 9, 9)])
+
+    with pytest.raises(WarehouseModelError) as failure:
+        build_warehouse(lake, models_dir=models)
+
+    message = str(failure.value)
+    assert "\n" not in message and message.startswith("warehouse model ")
+    assert str(models / "marts" / "broken_mart.sql") in message
+    assert {path: path.read_bytes() for path in published} == before
+    assert not (lake / "marts" / "broken_mart").exists()
+    assert not list(lake.glob("**/*.tmp"))
+
+
+def test_a_model_inside_the_checkout_is_named_by_its_path_there():
+    [model] = [m for m in discover_models() if m.name == "claim_events"]
+    assert model.display_path == "warehouse/models/marts/claim_events.sql"
 
 
 @pytest.mark.parametrize("bad_claim, test_name", [
