@@ -11,6 +11,33 @@ from warehouse.runner import build_warehouse
 DAY = dt.date.fromisoformat
 
 
+def build_varied_lake(lake):
+    """A small lake touching every mart: several claimants, metrics, scopes, forms, months and a
+    claim with three claimants, a derived casualties figure and a disagreement."""
+    rows = [
+        ("2024-11-05", ("KR-NIS",), "troops_deployed", 10000, 10000, "exact", "total"),
+        ("2024-11-06", ("KR-NIS",), "troops_deployed", 10000, 10000, "approx", "total"),
+        ("2024-11-20", ("UA-GUR",), "troops_deployed", 11000, 12000, "range", "total"),
+        ("2024-12-10", ("KR-NIS",), "troops_deployed", 11000, 11000, "approx", "total"),
+        ("2024-12-12", ("RU",), "troops_deployed", 1000, 1000, "exact", "part"),
+        ("2025-01-14", ("UA",), "troops_deployed", 3000, None, "more_than", "increment"),
+        ("2025-02-20", ("KR", "UA", "WEST"), "troops_deployed", 14000, 14000, "approx", "total"),
+        ("2025-02-21", (), "troops_deployed", 15000, 15000, "approx", "total"),
+        ("2025-03-03", ("RU",), "troops_deployed", 6000, 6000, "exact", "planned"),
+        ("2025-01-13", ("KR-NIS",), "killed", 300, 300, "exact", "total"),
+        ("2025-01-13", ("KR-NIS",), "wounded", 2700, 2700, "exact", "total"),
+        ("2025-01-25", ("UA",), "casualties", 4000, 4000, "approx", "total"),
+        ("2025-01-26", ("RU",), "casualties", 100, 100, "exact", "total"),
+    ]
+    documents, claims = [], []
+    for i, (day, claimants, metric, low, high, qualifier, scope) in enumerate(rows):
+        best = (low + high) // 2 if qualifier == "range" else (low if low is not None else high)
+        documents.append(document(f"doc{i}", published=day, outlet=f"Outlet {i % 3}"))
+        claims.append(claim(f"claim{i}", f"doc{i}", low, high, qualifier, claimants=claimants, metric=metric,
+                            reported=day, best=best, scope=scope))
+    return write_lake(lake, documents, claims)
+
+
 def events(lake, where: str = "true") -> list[dict]:
     return mart(lake, "claim_events", where + " order by claimant, metric, stated_on, value_best")
 
