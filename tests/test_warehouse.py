@@ -13,7 +13,8 @@ import pytest
 
 from schemas import tables
 from warehouse.runner import (
-    WarehouseTestError, build_warehouse, discover_models, mart_path, open_warehouse,
+    MODELS_DIR, WarehouseModelError, WarehouseTestError, build_warehouse, discover_models, mart_path,
+    open_warehouse,
 )
 
 RUN_ID = "run-1"
@@ -89,7 +90,7 @@ def test_models_build_after_the_models_they_select_from():
     order = [model.name for model in discover_models()]
     assert order.index("stg_claims") < order.index("int_mart_claims") < order.index("estimates")
     assert order.index("estimates") < order.index("latest_estimates")
-    assert order.index("int_monthly_estimates") < order.index("source_disagreements")
+    assert order.index("int_claimant_monthly_totals") < order.index("source_disagreements")
 
 
 def test_the_same_estimate_in_three_documents_is_one_estimate(tmp_path):
@@ -174,6 +175,41 @@ def test_non_overlapping_ranges_in_one_month_are_reported_once_per_pair(tmp_path
     assert (nis_vs_ukraine["lower_value_high"], nis_vs_ukraine["higher_value_low"], nis_vs_ukraine["gap"]) == (
         11000, 12000, 1000)
     assert nis_vs_ukraine["month"] == dt.date(2025, 1, 1)
+
+
+def test_a_claimant_never_disagrees_with_itself_nor_with_its_parts(tmp_path):
+    """Russia's 1,000 sappers (a part) and its own 11,000 and 12,000 (a revision) are no disagreement."""
+    write_lake(tmp_path, [document(f"d{i}") for i in range(4)], [
+        claim("sappers", "d0", 1000, 1000, claimants=("RU",), scope="part"),
+        claim("total", "d1", 11000, 11000, claimants=("RU",), reported="2025-01-10"),
+        claim("revised", "d2", 12000, 12000, claimants=("RU",), reported="2025-01-20"),
+        claim("plan", "d3", 30000, 30000, claimants=("UA",), scope="planned"),
+    ])
+
+    build_warehouse(tmp_path)
+
+    assert mart(tmp_path, "source_disagreements") == []
+
+
+def test_disagreements_pair_each_claimants_latest_figure_of_the_month_once(tmp_path):
+    """Forty reports of two claimants' figures make one row, not forty times forty: the size grows
+    with claimants x metrics x months, never with mentions."""
+    documents, claims = [], []
+    for i in range(40):
+        documents.append(document(f"d{i}", published=f"2025-01-{1 + i % 28:02d}"))
+        claims.append(claim(f"nis{i}", f"d{i}", 10000 + 1000 * i, 10000 + 1000 * i, claimants=("KR-NIS",),
+                            reported=f"2025-01-{1 + i % 28:02d}"))
+        claims.append(claim(f"ua{i}", f"d{i}", 60000 + 1000 * i, 60000 + 1000 * i, claimants=("UA",),
+                            reported=f"2025-01-{1 + i % 28:02d}"))
+    write_lake(tmp_path, documents, claims)
+
+    build_warehouse(tmp_path)
+
+    [row] = mart(tmp_path, "source_disagreements")
+    assert (row["lower_source"], row["higher_source"]) == ("KR-NIS", "UA")
+    # the latest figure of each side that month: day 28 is i = 27
+    assert (row["lower_value_best"], row["higher_value_best"]) == (37000, 87000)
+    assert row["lower_stated_on"] == dt.date(2025, 1, 28)
 
 
 def test_estimate_ranges_span_the_claimants_of_a_month(tmp_path):
@@ -297,6 +333,40 @@ def test_a_failing_sql_test_raises_and_leaves_the_published_files_alone(tmp_path
 
     assert {path: path.read_bytes() for path in published} == before
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+@pytest.mark.parametrize("broken_sql", [
+    "select no_such_column from stg_claims",
+    "select 1 as x from\n  (select 1) where (\n-- unclosed",
+    "select cast('not a number' as integer) as x\n",
+])
+def test_a_failing_model_names_its_file_in_one_line_and_leaves_the_previous_marts(tmp_path, broken_sql):
+    """An analyst's broken model: the error says which file, on one line; what was published stays."""
+    import shutil
+
+    lake = write_lake(tmp_path / "lake", [document("d1")], [claim("c1", "d1", 11000, 11000, claimants=("KR",))])
+    build_warehouse(lake)
+    published = sorted((lake / "marts").glob("*/*.parquet")) + [lake / "warehouse.duckdb"]
+    before = {path: path.read_bytes() for path in published}
+    models = tmp_path / "warehouse" / "models"
+    shutil.copytree(MODELS_DIR, models)
+    (models / "marts" / "broken_mart.sql").write_text(broken_sql, encoding="utf-8")
+    write_table(lake, "claims", [claim("c1", "d1", 11000, 11000, claimants=("KR",)), claim("c2", "d1", 9, 9)])
+
+    with pytest.raises(WarehouseModelError) as failure:
+        build_warehouse(lake, models_dir=models)
+
+    message = str(failure.value)
+    assert "\n" not in message and message.startswith("warehouse model ")
+    assert str(models / "marts" / "broken_mart.sql") in message
+    assert {path: path.read_bytes() for path in published} == before
+    assert not (lake / "marts" / "broken_mart").exists()
+    assert not list(lake.glob("**/*.tmp"))
+
+
+def test_a_model_inside_the_checkout_is_named_by_its_path_there():
+    [model] = [m for m in discover_models() if m.name == "claim_events"]
+    assert model.display_path == "warehouse/models/marts/claim_events.sql"
 
 
 @pytest.mark.parametrize("bad_claim, test_name", [

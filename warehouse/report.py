@@ -132,7 +132,7 @@ def load_report_data(lake: Path) -> ReportData:
         disagreement_total = con.execute(f"select count(*) from ({disagreements_sql})").fetchall()[0][0]
         disagreements = query(con, f"""
             {disagreements_sql}
-            order by subject = '{CHART_SUBJECT}' desc, month desc, gap desc, lower_estimate_id, higher_estimate_id
+            order by subject = '{CHART_SUBJECT}' desc, month desc, gap desc, lower_source, higher_source
             limit {DISAGREEMENTS_SHOWN}""")
         undated_estimates = con.execute(f"""
             select count(*) from {read_mart(lake, 'estimates')}

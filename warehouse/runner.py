@@ -39,6 +39,11 @@ ACCEPTED_VALUES = {
     "accepted_units": tables.UNITS,
     "accepted_scopes": tables.SCOPES,
 }
+# Claim events (models/intermediate/int_claim_event_mentions.sql): how far apart, in days, two
+# statements of one figure may be and still be one event, for statements the text dates and for
+# undated reports (which repeat an earlier statement for a while).
+EVENT_GAP_DAYS = 3
+REPEAT_GAP_DAYS = 14
 WAREHOUSE_FILE = "warehouse.duckdb"
 SAMPLE_CHARS = 300  # of a violating row quoted in a test failure, which stays on one line
 # Raw tables that keep their own view in warehouse.duckdb; `runs` is served by the runs mart,
@@ -50,6 +55,10 @@ class WarehouseTestError(RuntimeError):
     """A SQL test found rows that break its rule; nothing was published."""
 
 
+class WarehouseModelError(RuntimeError):
+    """A SQL model failed to build; its one-line message names the model's file. Nothing was published."""
+
+
 @dataclass(frozen=True)
 class Model:
     name: str
@@ -59,6 +68,14 @@ class Model:
     @property
     def sql(self) -> str:
         return self.path.read_text(encoding="utf-8").strip().rstrip(";")
+
+    @property
+    def display_path(self) -> str:
+        """The model's file as a person finds it: relative to the checkout when it lies inside it."""
+        try:
+            return self.path.resolve().relative_to(WAREHOUSE_DIR.parent).as_posix()
+        except ValueError:
+            return str(self.path)
 
 
 def sql_string(value: str) -> str:
@@ -154,16 +171,25 @@ def prepare_connection(lake: Path, mart_sections) -> duckdb.DuckDBPyConnection:
     con.execute(f"set variable mart_sections = {sql_list(mart_sections)}::varchar[]")
     for variable, values in ACCEPTED_VALUES.items():
         con.execute(f"set variable {variable} = {sql_list(values)}::varchar[]")
+    con.execute(f"set variable event_gap_days = {int(EVENT_GAP_DAYS)}")
+    con.execute(f"set variable repeat_gap_days = {int(REPEAT_GAP_DAYS)}")
     return con
 
 
+def one_line(text: str, limit: int = SAMPLE_CHARS) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[:limit] + "..."
+
+
 def run_models(con: duckdb.DuckDBPyConnection, models: list[Model]) -> None:
+    """Build every model in memory; the first that fails raises a one-line error naming its file."""
     for model in models:
         try:
             con.execute(f"create or replace table {sql_identifier(model.name)} as {model.sql}")
-        except duckdb.Error as error:
-            raise RuntimeError(f"warehouse model {model.layer}/{model.name} failed: "
-                               f"{str(error).splitlines()[0]}") from error
+        except (duckdb.Error, OSError, UnicodeDecodeError) as error:
+            first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise WarehouseModelError(
+                f"warehouse model {model.display_path} failed: {one_line(first_line)}") from error
 
 
 def run_tests(con: duckdb.DuckDBPyConnection, tests: list[Path]) -> None:
@@ -233,19 +259,20 @@ def write_warehouse_file(con: duckdb.DuckDBPyConnection, lake: Path, marts: list
     return final
 
 
-def build_warehouse(lake: Path, mart_sections=DEFAULT_MART_SECTIONS) -> dict:
+def build_warehouse(lake: Path, mart_sections=DEFAULT_MART_SECTIONS, models_dir: Path | None = None) -> dict:
     """Run every model over LAKE, test them, then publish LAKE/marts/* and LAKE/warehouse.duckdb.
 
     mart_sections: the claim sections the marts count (comments and related links are left out
-    by default). Raises WarehouseTestError, leaving the published files as they were, when a SQL
-    test finds violating rows. Returns rows per mart and seconds taken.
+    by default). Raises WarehouseModelError (one line naming the model's file) when a model fails and
+    WarehouseTestError when a SQL test finds violating rows, leaving the published files as they were
+    either way. models_dir: another models folder (tests). Returns rows per mart and seconds taken.
     """
     started = time.perf_counter()
     if isinstance(mart_sections, str):
         mart_sections = (mart_sections,)
     lake = Path(lake)
     lake.mkdir(parents=True, exist_ok=True)
-    models = discover_models()
+    models = discover_models(Path(models_dir) if models_dir is not None else MODELS_DIR)
     marts = [model for model in models if model.layer == PUBLISHED_LAYER]
     tests = discover_tests()
     con = prepare_connection(lake, mart_sections)

@@ -8,7 +8,7 @@ with claim_codes as (
 
 mart_codes as (
 
-    select estimate_id as row_id, claimant as code from latest_estimates
+    select event_id as row_id, claimant as code from claim_events
     union all
     select cast(month as varchar), unnest(claimants) from estimate_ranges
 

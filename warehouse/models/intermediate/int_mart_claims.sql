@@ -5,7 +5,7 @@
 
 with claims as (
 
-    select * from stg_claims
+    select * from int_claim_claimants
 
 ),
 
@@ -34,29 +34,19 @@ with_documents as (
 
 ),
 
-by_claimant as (
-
-    select
-        *,
-        unnest(case when len(claimants) = 0 then ['unattributed'] else claimants end) as claimant
-
-    from with_documents
-
-),
-
 final as (
 
     select
         *,
-        -- one estimate = one claimant, metric, subject, unit and value as stated
+        -- one estimate = one claimant, metric, subject, unit, scope and value as stated
         md5(concat_ws('|',
-            claimant, metric, coalesce(subject, '-'), unit,
+            claimant, metric, coalesce(subject, '-'), unit, scope,
             coalesce(cast(value_low as varchar), '-'),
             coalesce(cast(value_high as varchar), '-'),
             qualifier
         )) as estimate_id
 
-    from by_claimant
+    from with_documents
 
 )
 

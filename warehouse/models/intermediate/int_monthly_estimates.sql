@@ -1,10 +1,11 @@
 -- One row per estimate and month in which it was reported (month of period_end, else of the
--- reported date). Figures with neither date cannot be placed in a month and are left out.
+-- reported date). Only total-scope figures: increments, parts and plans are not estimates of the
+-- whole. Figures with neither date cannot be placed in a month and are left out.
 
 with claims as (
 
     select * from int_mart_claims
-    where as_of_date is not null
+    where as_of_date is not null and scope = 'total'
 
 ),
 

@@ -1,5 +1,5 @@
 -- Per metric, subject, unit and month (of period_end, else of the reported date), the range of the
--- estimates across claimants. Each claimant's estimate counts once however often it is repeated;
+-- total-scope estimates across claimants (increments, parts and plans are left out). Each claimant's estimate counts once however often it is repeated;
 -- figures in the outlets' own voice count under 'unattributed'. Undated figures are left out.
 -- month: first day of the month
 -- metric: troops_deployed, killed, wounded, casualties, captured or missing

@@ -1,4 +1,4 @@
--- One row per distinct estimate: one claimant, metric, subject, unit and value as stated
+-- One row per distinct estimate: one claimant, metric, subject, unit, scope and value as stated
 -- (value_low, value_high, qualifier). The same figure from the same sources in twenty articles is
 -- one estimate with twenty documents; a figure "according to KR, UA and WEST" is one estimate of each.
 -- estimate_id: stable id of the estimate (hash of the columns that define it)
@@ -6,6 +6,7 @@
 -- metric: troops_deployed, killed, wounded, casualties, captured or missing
 -- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
 -- unit: persons or percent
+-- scope: total, increment, part or planned
 -- value_low: lower number as stated (null: no lower bound)
 -- value_high: upper number as stated (null: no upper bound)
 -- qualifier: how the number is stated (exact, approx, more_than, at_least, less_than, at_most, range, vague)
@@ -36,6 +37,7 @@ grouped as (
         metric,
         subject,
         unit,
+        scope,
         value_low,
         value_high,
         qualifier,
@@ -53,14 +55,14 @@ grouped as (
         ) as example
 
     from claims
-    group by estimate_id, metric, subject, unit, value_low, value_high, qualifier
+    group by estimate_id, metric, subject, unit, scope, value_low, value_high, qualifier
 
 ),
 
 final as (
 
     select
-        estimate_id, claimant, metric, subject, unit,
+        estimate_id, claimant, metric, subject, unit, scope,
         value_low, value_high, qualifier, value_best,
         first_reported_date, last_reported_date, first_period_start, last_period_end,
         documents, outlets, mentions,

@@ -1,4 +1,4 @@
--- Figures per reported date, source, metric, subject and unit. A source is a claimant code (a claim
+-- Figures per reported date, source, metric, subject, unit and scope. A source is a claimant code (a claim
 -- with several claimants counts once for each) or, for figures an outlet gives in its own voice, the outlet.
 -- reported_date: publication date of the documents (null for undated documents)
 -- source_kind: claimant when the figure is attributed, outlet when the outlet says it in its own voice
@@ -6,6 +6,7 @@
 -- metric: troops_deployed, killed, wounded, casualties, captured or missing
 -- subject: whose personnel, ISO 3166 alpha-2 (KP is North Korea)
 -- unit: persons or percent
+-- scope: total, increment, part or planned (never mixed in one row)
 -- mentions: figure mentions
 -- documents: distinct documents with a mention
 -- outlets: distinct outlets with a mention
@@ -26,7 +27,7 @@ attributed as (
         reported_date,
         'claimant' as source_kind,
         claimant as source,
-        metric, subject, unit, doc_id, outlet, claim_id, span_start,
+        metric, subject, unit, scope, doc_id, outlet, claim_id, span_start,
         value_low, value_high, value_best
 
     from claims
@@ -40,7 +41,7 @@ own_voice as (
         reported_date,
         'outlet' as source_kind,
         outlet as source,
-        metric, subject, unit, doc_id, outlet, claim_id, span_start,
+        metric, subject, unit, scope, doc_id, outlet, claim_id, span_start,
         value_low, value_high, value_best
 
     from claims
@@ -65,6 +66,7 @@ final as (
         metric,
         subject,
         unit,
+        scope,
         count(*) as mentions,
         count(distinct doc_id) as documents,
         count(distinct outlet) as outlets,
@@ -74,9 +76,9 @@ final as (
         arg_min(claim_id, (doc_id, span_start, claim_id)) as example_claim_id
 
     from sourced
-    group by reported_date, source_kind, source, metric, subject, unit
+    group by reported_date, source_kind, source, metric, subject, unit, scope
 
 )
 
 select * from final
-order by reported_date nulls last, metric, subject nulls last, unit, source_kind, source
+order by reported_date nulls last, metric, subject nulls last, unit, scope, source_kind, source
