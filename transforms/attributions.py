@@ -39,6 +39,8 @@ class Attribution:
     end: int
     claimants: tuple[str, ...]
     anaphoric: bool  # "it said", "the agency said": the source is named in an earlier sentence
+    referent: str | None = None  # the words an anaphoric source goes by ("the agency", "he", "Rep. Lee")
+    names: tuple[str, ...] = ()  # the names the claimants were read from ("Kim": a person the article may introduce)
 
 
 @cache
@@ -51,35 +53,97 @@ def cue_matcher() -> PhraseMatcher:
     return PhraseMatcher([(r["cue"], r["source"], False) for r in load_table("attribution_cues")])
 
 
-ANAPHOR_AFTER = re.compile(r"^\s+(?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate)\b", re.IGNORECASE)
+ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate|lawmaker|official))\b",
+                           re.IGNORECASE)
+# "Rep. Lee said", "Lee Seong-kweun, a lawmaker, said": a personal name the alias table does not know;
+# the source register resolves it to the source the article introduced that person with.
+NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019-]*)\s*(?:,[^,]{1,70},\s*)?(?:also\s+|later\s+|then\s+)?$")
+# "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
+# An owner cue holds its own adjectives ("latest figure"), so that "North Korea's casualty count" has no owner.
+OWNER = re.compile(r"(?:['\u2019]s|s['\u2019])\s+$")
+POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE)
 
 
 @cache
 def anaphor_pattern() -> re.Pattern:
     words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?$", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?$", re.IGNORECASE)
+
+
+@cache
+def non_source_pattern() -> re.Pattern:
+    """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by Ukraine")."""
+    words = sorted((r["marker"] for r in load_table("non_source_markers")), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+@cache
+def name_words(kind: str) -> frozenset[str]:
+    return frozenset(r["word"] for r in load_table("person_name_words") if r["kind"] == kind)
+
+
+def is_source_name(sentence: str, name: Match) -> bool:
+    """Whether a name may be a source: not a place visited or fought in, not who holds prisoners, not a platform."""
+    return non_source_pattern().search(sentence, max(0, name.start - 30), name.start) is None
 
 
 def find_attributions(sentence: str) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
-    names = claimant_matcher().find(sentence)
+    # A place or platform keeps its place in the sentence, with no code: "held by Ukraine has told" is no one's claim.
+    names = [n if is_source_name(sentence, n) else Match(n.start, n.end, n.text, "") for n in claimant_matcher().find(sentence)]
     attributions = headline_attribution(sentence, names)
     for cue in cue_matcher().find(sentence):
         if any(n.start <= cue.start < n.end for n in names):
             continue  # "estimates" inside "Western estimates" is part of a name
-        found = sources_after(sentence, cue, names) if cue.value == "after" else sources_before(sentence, cue, names)
+        if cue.value == "owner":
+            found = owner_of(sentence, cue, names)
+        elif cue.value == "after":
+            found = sources_after(sentence, cue, names)
+        else:
+            found = sources_before(sentence, cue, names)
         if found is not None:
             attributions.append(found)
     return merge_relays(sentence, attributions)
 
 
 def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
-    if ANAPHOR_AFTER.match(sentence[cue.end:]):
-        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
+    anaphor = ANAPHOR_AFTER.match(sentence[cue.end:])
+    if anaphor:
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
     chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
     if not chosen:
         return None
-    return Attribution(cue.start, cue.end, cue.start, chosen[-1].end, codes(chosen), False)
+    return named(cue, cue.start, chosen[-1].end, chosen)
+
+
+def named(cue: Match, start: int, end: int, chosen: list[Match]) -> Attribution:
+    return Attribution(cue.start, cue.end, start, end, codes(chosen), False, None, tuple(n.text for n in chosen))
+
+
+def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
+    """"the NIS's figure", "the agency's latest count", "their tally": whose figure it is."""
+    owner = OWNER.search(sentence, max(0, cue.start - 40), cue.start)
+    if owner is None:
+        pronoun = POSSESSIVE_PRONOUN.search(sentence, max(0, cue.start - 40), cue.start)
+        return Attribution(cue.start, cue.end, pronoun.start(), cue.end, (), True, pronoun.group(1)) if pronoun else None
+    anchor = owner.start()
+    chosen = [n for n in names if n.end == anchor]
+    if chosen:
+        return named(cue, chosen[0].start, cue.end, chosen)
+    return referent_before(sentence, cue, anchor)
+
+
+def referent_before(sentence: str, cue: Match, edge: int) -> Attribution | None:
+    """An anaphor ("the agency", "he") or a personal name ("Rep. Lee") right before `edge`."""
+    anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge)
+    if anaphor:
+        return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
+    person = NAME_BEFORE.search(sentence, max(0, edge - 80), edge)
+    if person:
+        words = [w for w in person.group(1).split() if w.rstrip(".") not in name_words("title") and w not in name_words("not_name")]
+        if words:
+            return Attribution(cue.start, cue.end, person.start(), cue.end, (), True, " ".join(words))
+    return None
 
 
 def headline_attribution(sentence: str, names: list[Match]) -> list[Attribution]:
@@ -89,10 +153,10 @@ def headline_attribution(sentence: str, names: list[Match]) -> list[Attribution]
         return []
     lead = [n for n in names if n.end <= colon]
     if lead and only_names(sentence, lead, 0, colon):
-        return [Attribution(lead[0].start, colon, lead[0].start, colon, codes(lead), False)]
+        return [Attribution(lead[0].start, colon, lead[0].start, colon, codes(lead), False, None, tuple(n.text for n in lead))]
     trail = [n for n in names if n.start > colon]
     if trail and only_names(sentence, trail, colon + 1, len(sentence.rstrip(" .()"))):
-        return [Attribution(colon, colon + 1, colon, len(sentence), codes(trail), False)]
+        return [Attribution(colon, colon + 1, colon, len(sentence), codes(trail), False, None, tuple(n.text for n in trail))]
     return []
 
 
@@ -116,16 +180,17 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
             continue
         before = source_list([n for n in names if n.end <= anchor][::-1], sentence, anchor, forward=False)
         if before:
-            return Attribution(cue.start, cue.end, before[0].start, cue.end, codes(before), False)
+            return named(cue, before[0].start, cue.end, before)
         edge = anchor
     after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
     if after and INVERTED_END.match(sentence[after[-1].end:]):
-        return Attribution(cue.start, cue.end, cue.start, after[-1].end, codes(after), False)
-    if anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,")):
-        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True)
+        return named(cue, cue.start, after[-1].end, after)
+    anaphor = anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,"))
+    if anaphor:
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
     if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
-        return Attribution(cue.start, cue.end, names[0].start, cue.end, codes([names[0]]), False)
-    return None
+        return named(cue, names[0].start, cue.end, [names[0]])
+    return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")))
 
 
 def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bool, reach: int = SOURCE_REACH) -> list[Match]:
@@ -196,6 +261,6 @@ def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribu
                 and not CLAUSE_BREAK.search(sentence[merged[-1].end:attribution.cue_start]):
             outer = merged.pop()
             attribution = Attribution(attribution.cue_start, attribution.cue_end, outer.start, attribution.end,
-                                      attribution.claimants, False)
+                                      attribution.claimants, attribution.anaphoric, attribution.referent, attribution.names)
         merged.append(attribution)
     return merged

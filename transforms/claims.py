@@ -14,12 +14,13 @@ from datetime import date
 from functools import cache, lru_cache
 from itertools import islice
 
-from transforms.attributions import WORD, Attribution, find_attributions, leading_name
+from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
 from transforms.sections import section_at
+from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
 from transforms.sentences import split_sentences
 
 BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
@@ -49,37 +50,22 @@ LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 @dataclass
 class Context:
     """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.", "it said")."""
-    claimants: tuple[str, ...] = ()
-    claimant_text: str | None = None
     metric: str | None = None  # of the last figure in this paragraph
     document_metric: str | None = None  # of the last figure in the document
     subject: str | None = None
     paragraph_end: int = -1
-    # Sentences whose attributions were not read since the last source was named: read only when
-    # an "it said" needs them. Each has the number phrases it holds (none: a sentence without figures).
-    unread: list[tuple[str, list[NumberPhrase]]] = field(default_factory=list)
+    # The sources the document has named so far, for "it said", "Rep. Kim added", a paragraph's opener.
+    sources: SourceRegister = field(default_factory=SourceRegister)
 
-    def remember(self, attributions: list[Attribution], sentence: str) -> bool:
-        """Keep the last source this sentence names; whether it named one."""
-        named = [a for a in attributions if a.claimants]
-        if named:
-            self.claimants, self.claimant_text = named[-1].claimants, sentence[named[-1].start:named[-1].end]
-            self.unread.clear()
-        return bool(named)
+    def defer(self, sentence: str, phrases: list[NumberPhrase]) -> None:
+        """A sentence without counted figures: its sources are read only if a later reference needs them."""
+        self.sources.defer(sentence, phrases, self.paragraph_end)
 
-    def latest_claimants(self) -> tuple[tuple[str, ...], str | None]:
-        """The source an "it said" points back to: the last one named, or the subject an earlier
-        sentence without figures opens with ("The NIS was first to sound the alarm. In October it said ...")."""
-        while self.unread:
-            sentence, phrases = self.unread.pop()
-            if self.remember(sentence_attributions(sentence, phrases), sentence):
-                break
-            opener = () if phrases else leading_name(sentence)
-            if opener:
-                self.claimants, self.claimant_text = opener, None
-                break
-        self.unread.clear()
-        return self.claimants, self.claimant_text
+    def remember(self, attributions: list[Attribution], sentence: str) -> None:
+        self.sources.remember(attributions, sentence, self.paragraph_end)
+
+    def claimants_of(self, sentence: str, phrase: NumberPhrase, attributions: list[Attribution]):
+        return self.sources.claimant_for(sentence, phrase, attributions, self.paragraph_end)
 
 
 @cache
@@ -135,6 +121,7 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
             context.metric = context.subject = None
         context.paragraph_end = paragraph_end if paragraph_end >= 0 else len(text)
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
+    credit_restated_figures(claims)
     return claims
 
 
@@ -150,7 +137,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     if not counts:
         # Most figures count no one ("the 91st Brigade", "8 kilometres"): their sentence's sources
         # are read only if a later "it said" needs them, which spares reading attributions.
-        context.unread.append((sentence, phrases))
+        context.defer(sentence, phrases)
         return []
     attributions = sentence_attributions(sentence, phrases)
     metric_cues = metric_matcher().find(sentence)
@@ -167,11 +154,6 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         found.append(claim)
     context.remember(attributions, sentence)
     return found
-
-
-def sentence_attributions(sentence: str, phrases: list[NumberPhrase]) -> list[Attribution]:
-    """The sentence's attributions, less cues inside its number phrases ("an estimated 1,100")."""
-    return [a for a in find_attributions(sentence) if not any(p.start <= a.cue_start < p.end for p in phrases)]
 
 
 def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
@@ -198,13 +180,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         if is_speculation(sentence, phrase, cue):
             return None
     subject = choose_subject(sentence, phrase, noun, subject_words(), context)
-    attribution = choose_attribution(phrase, attributions)
-    if attribution is None:
-        claimants, claimant_text = (), None
-    elif attribution.anaphoric:
-        claimants, claimant_text = context.latest_claimants()
-    else:
-        claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
+    claimants, claimant_text = context.claimants_of(sentence, phrase, attributions)
     context.metric = context.document_metric = metric
     context.subject = subject
     return {
@@ -380,16 +356,6 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, word
             continue  # "in eastern Russia": a place, not whose personnel
         return word.value
     return context.subject or "KP"
-
-
-def choose_attribution(phrase: NumberPhrase, attributions: list[Attribution]) -> Attribution | None:
-    def distance(a: Attribution) -> int:
-        if a.end <= phrase.start:
-            return phrase.start - a.end
-        if a.start >= phrase.end:
-            return a.start - phrase.end
-        return 0
-    return min(attributions, key=distance, default=None)
 
 
 def nearest(times, phrase: NumberPhrase):

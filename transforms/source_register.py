@@ -1,0 +1,277 @@
+"""The sources an article introduces, kept for the whole document, so that later mentions resolve
+to them: "Kim Min-soo, a lawmaker briefed by the NIS, said ... Rep. Kim added", "he said", "the
+agency told lawmakers", a paragraph opened by "According to Ukraine's military intelligence, ...",
+and a headline figure whose source only the body names.
+
+Sentences without counted figures are read only when a later reference needs them (`defer`):
+most sentences never are, which keeps the register's cost to the figures that ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from transforms.attributions import (WORD, Attribution, claimant_matcher, find_attributions, is_source_name, name_words,
+                                    source_list)
+from transforms.lexicon import load_table
+
+# A run of capitalized words: a personal name ("Kim Min-soo", "Lee Seong-kweun") among others.
+NAME_RUN = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
+# Where a speaker's words begin, looking back from a cue: after the last clause break.
+SPEAKER_START = re.compile(r".*(?:[.;:\u2014(]|\bthat\b)", re.DOTALL)
+# How far before a source's name its introduction may reach ("Lee Seong-kweun, a South Korean lawmaker, said").
+INTRODUCTION_REACH = 60
+# "According to Ukraine's military intelligence, ...", "On Monday, the NIS said ...": an attribution
+# this close to the start of a paragraph's first sentence governs the paragraph.
+OPENING_WORDS = 3
+# A later attribution after the figure that starts its own clause speaks of that clause only:
+# "Kyiv holds fewer than ten prisoners, and Ukrainian officials say the rest fight on".
+NEW_CLAUSE = re.compile(r"(?:[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:while|whereas)\b)", re.IGNORECASE)
+CLAUSE_END = re.compile(r"[,.;:!?()\u2014]")
+# "said on Monday." closes a clause; "say the North's soldiers are under orders" opens one.
+COMPLEMENT_WORDS = 4
+# Sections whose figures restate the body's: they take the body's source for the same figure.
+RESTATING_SECTIONS = ("headline", "caption")
+
+
+@dataclass(frozen=True)
+class Source:
+    codes: tuple[str, ...]
+    text: str | None  # the words that named it (claimant_text)
+    kind: str  # "person", "body" or "" (unknown)
+    words: frozenset[str]  # lowered words of its introduction, for role nouns ("the lawmaker")
+    names: frozenset[str]  # personal name words ("Kim", "Min-soo") for later "Rep. Kim", "Lee said"
+
+
+@cache
+def anaphor_kinds() -> dict[str, str]:
+    return {r["phrase"].lower(): r["refers"] for r in load_table("attribution_anaphors")}
+
+
+@cache
+def role_kinds() -> dict[str, str]:
+    return {r["role"].lower(): r["kind"] for r in load_table("source_roles")}
+
+
+def sentence_attributions(sentence: str, phrases) -> list[Attribution]:
+    """The sentence's attributions, less cues inside its number phrases ("an estimated 1,100")."""
+    return [a for a in find_attributions(sentence) if not any(p.start <= a.cue_start < p.end for p in phrases)]
+
+
+def introduced_source(attribution: Attribution, sentence: str) -> Source:
+    """The source an attribution names, with the words that introduce it (role, personal name)."""
+    if attribution.cue_start >= attribution.start:  # "X said": the speaker stands before the cue
+        lead = sentence[max(0, attribution.start - INTRODUCTION_REACH):attribution.cue_start]
+        clause = SPEAKER_START.match(lead)
+        speaker = lead[clause.end():] if clause else lead
+    else:
+        speaker = sentence[attribution.cue_end:attribution.end]
+    words = frozenset(w.lower() for w in WORD.findall(speaker))
+    names = person_names(speaker)
+    kinds = {role_kinds().get(w) for w in words}
+    kind = "person" if names or "person" in kinds else "body" if "body" in kinds or any("-" in c for c in attribution.claimants) else ""
+    return Source(attribution.claimants, sentence[attribution.start:attribution.end], kind, words, names)
+
+
+def person_names(speaker: str) -> frozenset[str]:
+    """Personal name words in a speaker's words: capitalized runs the alias table does not wholly
+    name ("Kim Min-soo" is a person, "South Korea's spy agency" a body), less titles."""
+    found: set[str] = set()
+    for run in NAME_RUN.finditer(speaker):
+        aliases = claimant_matcher().find(run.group(0))
+        if any(a.start == 0 and a.end == len(run.group(0)) for a in aliases):
+            continue
+        found.update(w for w in run.group(0).split()
+                     if w.rstrip(".") not in name_words("title") and w not in name_words("not_name") and "'" not in w)
+    return frozenset(found)
+
+
+@dataclass
+class Deferred:
+    sentence: str
+    phrases: list
+    paragraph: int
+    opens_paragraph: bool
+
+
+@dataclass
+class SourceRegister:
+    sources: list[Source] = field(default_factory=list)  # oldest first
+    unread: list[Deferred] = field(default_factory=list)  # sentences not read since the last source was named
+    paragraph: int = -2
+    opening: bool = True  # the current sentence is its paragraph's first
+    governor: Source | None = None  # the source that opened this paragraph
+    governor_open: bool = False  # an unread first sentence may still open it
+
+    def enter(self, paragraph: int) -> None:
+        if paragraph != self.paragraph:
+            self.paragraph, self.opening, self.governor, self.governor_open = paragraph, True, None, False
+
+    def defer(self, sentence: str, phrases: list, paragraph: int) -> None:
+        """A sentence without counted figures: read later only if a reference needs it."""
+        self.enter(paragraph)
+        self.unread.append(Deferred(sentence, phrases, paragraph, self.opening))
+        self.governor_open = self.governor_open or self.opening
+        self.opening = False
+
+    def remember(self, attributions: list[Attribution], sentence: str, paragraph: int) -> None:
+        """The sources a read sentence names; an attribution opening a paragraph governs it."""
+        self.enter(paragraph)
+        if any(a.claimants for a in attributions):
+            # a newer source is named: sentences before it are no longer needed (nor read)
+            self.unread.clear()
+            self.governor_open = False
+        self.note(attributions, sentence, paragraph, self.opening)
+        self.opening = False
+
+    def note(self, attributions: list[Attribution], sentence: str, paragraph: int, opens: bool) -> None:
+        named = [a for a in attributions if a.claimants]
+        for attribution in named:
+            self.sources.append(introduced_source(attribution, sentence))
+        if paragraph != self.paragraph:
+            return
+        if opens and named and len(WORD.findall(sentence[:named[0].start])) <= OPENING_WORDS:
+            self.governor = self.sources[-len(named)]
+        elif self.governor is not None and any(a.claimants != self.governor.codes for a in named):
+            self.governor = None  # another source is named: the paragraph's opener no longer speaks
+
+    def read_unread(self) -> None:
+        """Read the deferred sentences, oldest first, into the register (each is read once)."""
+        for deferred in self.unread:
+            attributions = sentence_attributions(deferred.sentence, deferred.phrases)
+            if any(a.claimants for a in attributions):
+                self.note(attributions, deferred.sentence, deferred.paragraph, deferred.opens_paragraph)
+            elif not deferred.phrases:
+                self.sources.extend(mentioned_sources(deferred.sentence))
+        self.unread.clear()
+        self.governor_open = False
+
+    def claimant_for(self, sentence: str, phrase, attributions: list[Attribution], paragraph: int
+                     ) -> tuple[tuple[str, ...], str | None]:
+        """The claimants of a figure: the nearest attribution that speaks of it, resolved through the
+        register when it only refers back; else the source that opened its paragraph; else none."""
+        self.enter(paragraph)
+        for attribution in sorted(attributions, key=lambda a: distance(a, phrase)):
+            if not speaks_of(sentence, attribution, phrase):
+                continue
+            if not attribution.claimants and not attribution.anaphoric:
+                return (), None  # its nearest source is a place or a platform ("held by Ukraine has told")
+            if attribution.claimants:
+                return self.person_codes(attribution) or attribution.claimants, sentence[attribution.start:attribution.end]
+            source = self.resolve(attribution, sentence, attributions)
+            if source is not None:
+                return source.codes, source.text
+            if anaphor_kinds().get((attribution.referent or "").lower()) is not None:
+                return (), None  # "it said" with nothing named before: the outlet's own voice
+        if self.opening:
+            return (), None
+        if self.governor_open:
+            self.read_unread()
+        if self.governor is not None:
+            return self.governor.codes, self.governor.text
+        return (), None
+
+    def person_codes(self, attribution: Attribution) -> tuple[str, ...] | None:
+        """"Rep. Kim added": "Kim" is the lawmaker introduced earlier, not the North's leader."""
+        if len(attribution.names) != 1 or " " in attribution.names[0]:
+            return None
+        for source in reversed(self.sources):
+            if attribution.names[0] in source.names:
+                return source.codes
+        return None
+
+    def resolve(self, attribution: Attribution, sentence: str, attributions: list[Attribution]) -> Source | None:
+        """The source an anaphoric attribution points back to: in its own sentence first ("the NIS says
+        ..., according to a lawmaker briefed by the agency"), then in the sentences before."""
+        referent = (attribution.referent or "").lower()
+        kind = anaphor_kinds().get(referent, "name")
+        earlier = [introduced_source(a, sentence) for a in attributions if a.claimants and a.end <= attribution.start]
+        found = pick(earlier[::-1], referent, kind, attribution.referent)
+        if found is None:
+            self.read_unread()
+            found = pick(self.sources[::-1], referent, kind, attribution.referent)
+        return found
+
+
+def pick(sources: list[Source], referent: str, kind: str, name: str | None) -> Source | None:
+    """The newest source the referent fits: a name its name words; "the lawmaker" a source introduced
+    as one, else one of its kind; "he" a person; "it" any. Only a name has no fallback."""
+    if kind == "name":
+        words = set((name or "").split())
+        return next((s for s in sources if words & s.names), None)
+    if kind == "role":
+        role = WORD.findall(referent)[-1]
+        wanted = role_kinds().get(role, "")
+        fits = next((s for s in sources if role in s.words), None) or next((s for s in sources if wanted and s.kind == wanted), None)
+        return fits or next(iter(sources), None)
+    if kind == "person":
+        return next((s for s in sources if s.kind == "person"), None) or next(iter(sources), None)
+    return next(iter(sources), None)
+
+
+def mentioned_sources(sentence: str) -> list[Source]:
+    """Sources a sentence without figures or cues names: the one it opens with ("The NIS was first to
+    sound the alarm."), and agencies it mentions ("the South's National Intelligence Service published
+    its own count"), for a later "it said" or "the agency believed"."""
+    names = [n for n in claimant_matcher().find(sentence) if is_source_name(sentence, n)]
+    if not names:
+        return []
+    found = []
+    lead = [w.lower() for w in WORD.findall(sentence[:names[0].start])]
+    if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) == "person" for w in lead)):
+        # "The NIS was first ...", "Officials in Seoul, Kyiv and Western capitals have given ..."
+        opening = source_list(names, sentence, names[0].start, forward=True)
+        codes = tuple(sorted({n.value for n in opening}))
+        found.append(Source(codes, None, "", frozenset(lead), frozenset()))
+    for name in names:
+        if "-" in name.value:
+            found.append(Source((name.value,), None, "body", frozenset(w.lower() for w in WORD.findall(name.text)), frozenset()))
+    return found
+
+
+def distance(attribution: Attribution, phrase) -> int:
+    if attribution.end <= phrase.start:
+        return phrase.start - attribution.end
+    if attribution.start >= phrase.end:
+        return attribution.start - phrase.end
+    return 0
+
+
+def speaks_of(sentence: str, attribution: Attribution, phrase) -> bool:
+    """Whether an attribution speaks of a figure: not when it follows the figure as the subject of a
+    new clause with words of its own ("fewer than ten prisoners, and Ukrainian officials say the
+    North's soldiers are under orders ...")."""
+    if attribution.start < phrase.end or attribution.cue_start == attribution.start:
+        return True
+    if not sentence[phrase.end:attribution.start].strip():
+        return False  # "a dozen North Korean soldiers ... have posted": the figure's own noun, not a source
+    if not NEW_CLAUSE.search(sentence, phrase.end, attribution.start):
+        return True
+    complement = CLAUSE_END.split(sentence[attribution.cue_end:], maxsplit=1)[0]
+    return len(WORD.findall(complement)) < COMPLEMENT_WORDS
+
+
+def credit_restated_figures(claims: list[dict]) -> None:
+    """A headline or caption figure with no source, or only a country ("Seoul says"), takes the
+    source the body gives the same figure (same bounds, the same metric first)."""
+    body: dict[tuple, dict] = {}
+    for claim in claims:
+        if claim["section"] == "body" and claim["claimants"]:
+            body.setdefault((claim["value_low"], claim["value_high"], claim["metric"]), claim)
+            body.setdefault((claim["value_low"], claim["value_high"]), claim)
+    if not body:
+        return
+    for claim in claims:
+        if claim["section"] not in RESTATING_SECTIONS or any("-" in c for c in claim["claimants"]):
+            continue
+        source = body.get((claim["value_low"], claim["value_high"], claim["metric"])) or body.get((claim["value_low"], claim["value_high"]))
+        if source is None or not fits_country(claim["claimants"], source["claimants"]):
+            continue
+        claim["claimants"], claim["claimant_text"] = list(source["claimants"]), source["claimant_text"]
+
+
+def fits_country(countries: list[str], codes: list[str]) -> bool:
+    """"Seoul says" (KR) fits the body's KR-NIS; it does not fit a Ukrainian source."""
+    return all(any(code == c or code.startswith(c + "-") for code in codes) for c in countries)
