@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from schemas.tables import METRICS, QUALIFIERS, SECTIONS
+from schemas.tables import METRICS, QUALIFIERS, SCOPES, SECTIONS
 
 HOLDOUT = Path(__file__).resolve().parent
 GOLD = HOLDOUT / "gold"
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".jsonl"}
-CLAIM_KEYS = {"metric", "subject", "low", "high", "qualifier", "claimants", "section",
+CLAIM_KEYS = {"metric", "subject", "low", "high", "qualifier", "scope", "claimants", "section",
               "period_start", "period_end", "evidence", "optional"}
 CLAIMANT_CODE = re.compile(r"^(?:[A-Z]{2}|WEST)(?:-[A-Z]+)?$")
 # Bounds each qualifier leaves open or closed (contract, "Numbers").
@@ -92,6 +92,7 @@ def test_claims_use_the_contract_vocabulary(article_and_gold):
         assert claim["subject"] == "KP"
         assert claim["metric"] in METRICS and claim["section"] in SECTIONS
         assert claim["qualifier"] in QUALIFIERS
+        assert claim["scope"] in SCOPES, claim
         assert all(CLAIMANT_CODE.match(code) for code in claim["claimants"]), claim
         assert isinstance(claim["optional"], bool)
 
