@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--full-refresh", action="store_true", help="re-read every input, not only new and changed ones")
     run.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
                      help="how long to wait for another run holding the lake (default: 60)")
+    run.add_argument("--prune", action="store_true",
+                     help="remove the rows of inputs no longer in INPUT_DIR (by default they are kept)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     run.add_argument("--workers", type=int, default=0, metavar="N",
                      help="extract on a local Dask cluster of N worker processes (default: in this process)")
@@ -175,11 +177,12 @@ def command_run(args) -> int:
     input_dir = args.input_dir or str(SAMPLES_DIR)
     # decided before Prefect starts; a URL's state is known only after pulling it, in the flow
     checkable = not (args.full_refresh or object_store.is_lake_url(args.lake))
-    unchanged = nothing_new(input_dir, args.lake) if checkable else None
+    unchanged = nothing_new(input_dir, args.lake, args.prune) if checkable else None
     if unchanged is not None:
-        print(format_summary({"run_id": None, "inputs_unchanged": len(unchanged.unchanged),
-                              "lake": str(Path(args.lake).absolute())}) if not args.json else
-              json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
+        summary = {"run_id": None, "lake": str(Path(args.lake).absolute()), "inputs_read": 0,
+                   "inputs_unchanged": len(unchanged.unchanged), "inputs_vanished": len(unchanged.vanished),
+                   "inputs_pruned": 0, "models_rebuilt": False}
+        print(json.dumps(summary) if args.json else format_summary(summary))
         return 0
     from cli.temporary_server import ensure_prefect_api
 
@@ -189,7 +192,8 @@ def command_run(args) -> int:
 
         wait_for_api()
         summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
-                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
+                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait,
+                             prune=args.prune)
     if args.json:
         print(json.dumps(summary, default=str))
     else:
@@ -215,19 +219,34 @@ def format_summary(summary: dict) -> str:
                f"({published['bytes']:,} bytes), {published['skipped']} already there, {published['deleted']} removed"
                if published else "")
     if summary["run_id"] is None:
-        return (f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
-                + shipped)
+        if summary.get("models_rebuilt"):
+            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); the SQL models changed: "
+                    f"marts rebuilt in {summary['lake']}.")
+        else:
+            head = f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
+        return "\n".join([head, *vanished_lines(summary)]) + shipped
     lines = [f"Run {summary['run_id']} ({summary['seconds']} s)",
              f"  documents read:        {summary['documents_read']}",
              f"  documents with errors: {summary['document_errors']}"]
     lines += [f"    {escape_text(path, False)}: {escape_text(error, False)}" for path, error in summary["errors"][:20]]
     lines.append(f"  claims extracted:      {summary['claims_extracted']}")
     lines += [f"    {metric:<16} {n}" for metric, n in summary["claims_by_metric"].items()]
+    lines += vanished_lines(summary)
     lake = summary["lake"]
     lines += [f"  tables:    {lake}/documents, {lake}/claims, {lake}/runs",
               f"  marts:     {lake}/marts/ ({', '.join(summary['marts']) or 'none'})",
               f"  warehouse: {lake}/warehouse.duckdb   (try: troopledger query \"select * from latest_estimates\" --lake {lake})"]
     return "\n".join(lines) + shipped
+
+
+def vanished_lines(summary: dict) -> list[str]:
+    """What became of the inputs read before and no longer in the input folder."""
+    kept = summary.get("inputs_vanished", 0) - summary.get("inputs_pruned", 0)
+    lines = [f"  inputs no longer in the folder: {kept}" + (" (their rows are kept; --prune removes them)" if kept else "")]
+    if summary.get("inputs_pruned"):
+        lines.append(f"  inputs pruned: {summary['inputs_pruned']}, removing {summary['pruned_documents']} documents "
+                     f"rows and {summary['pruned_claims']} claims rows")
+    return lines
 
 
 class QueryRefused(Exception):

@@ -48,7 +48,7 @@ JOURNAL_FILES = "files.json"
 JOURNAL_COPIES = "files"
 # Files rewritten in place (by os.replace) rather than versioned: the journal keeps a hard link
 # to each so a rollback can put the old one back.
-IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", "marts/**/*.parquet", "warehouse.duckdb")
+IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", f"{STATE}/*.json", "marts/**/*.parquet", "warehouse.duckdb")
 # Names a writer gives its unfinished files; any left when the lock is taken are a dead run's.
 DEBRIS_PATTERNS = (".*.tmp", ".*.tmp.wal", ".*.link", ".journal-*")
 
@@ -226,6 +226,19 @@ def write_state(lake: Path, name: str, table: pa.Table) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     open_journal(lake)
     write_parquet(table.cast(TABLES[name]), folder / f"{name}.parquet")
+
+
+def remove_other_marts(lake: Path, built: set[str]) -> list[str]:
+    """Delete the mart folders of models that no longer exist (a model file removed), so neither
+    a reader's glob nor a publication finds a mart no model builds. Journaled: a rollback puts
+    them back."""
+    stale = [folder for folder in sorted((lake / "marts").glob("*"))
+             if folder.is_dir() and not folder.name.startswith(".") and folder.name not in built]
+    if stale:
+        open_journal(lake)
+    for folder in stale:
+        shutil.rmtree(folder)
+    return [folder.name for folder in stale]
 
 
 # --- the journal: what a rollback needs --------------------------------------------------------
