@@ -195,6 +195,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     started = datetime.now(timezone.utc)
     with held_lake(lake, lock_wait_seconds) as (lake_dir, publication):
         version = code_version()
+        lakefs.verify_tables(lake_dir)
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
         plan = plan_run(inputs, manifest, full_refresh or code_changed, prune)

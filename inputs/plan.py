@@ -73,6 +73,7 @@ def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | Non
     lake_dir = lakefs.local_lake(lake)
     if lakefs.current_version_dir(lake_dir, "documents") is None or lakefs.journal_dir(lake_dir).exists():
         return None
+    lakefs.verify_tables(lake_dir)  # a damaged table file is named now, not by a later reader
     manifest, code_changed = read_manifest(lake_dir, code_version())
     if code_changed or read_models_version(lake_dir) != models_version():
         return None

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from schemas.tables import CLAIMS, DOCUMENTS
 from storage.atomic import write_parquet
-from storage.lake import LakeError, current_parts, first_line
+from storage.lake import TABLE_NAMES, current_parts, damaged
 
 JSONL_LINE = re.compile(r"(.*\.jsonl):(\d+)", re.IGNORECASE)
 KEY_COLUMNS = ["doc_id", "source_path", "source_paths"]
@@ -74,7 +74,8 @@ def read_part(part: Path, columns: list[str] | None = None) -> pa.Table:
         table = pq.read_table(part, columns=None if columns is None else
                               [c for c in columns if c in pq.read_schema(part).names])
     except (pa.ArrowException, OSError) as error:
-        raise LakeError(f"cannot read {part}: {first_line(error)}; restore it or rebuild the lake") from error
+        raise damaged(part.parent.parent.name if part.parent.parent.name in TABLE_NAMES else "staged", part,
+                      error) from error
     return with_source_paths(table)
 
 
@@ -149,8 +150,10 @@ def merge_run(lake: Path, replaced: set[str], staged: list[StagedRows], scratch:
     if kept:
         merge.new_documents.append(pa.Table.from_pylist(kept, schema=DOCUMENTS))
     kept_ids = {row["doc_id"] for row in kept}
-    # Old claims go for every touched document that does not keep its row.
-    dropped_ids = pa.array(sorted({row["doc_id"] for row in touched_rows} - kept_ids), pa.string())
+    # Old claims go for every touched document that does not keep its row, and for every document
+    # whose row comes from the new rows (its claims come with them, even where its old row was lost).
+    from_staged = {doc_id for doc_id, winner in winners.items() if isinstance(winner, int)}
+    dropped_ids = pa.array(sorted(({row["doc_id"] for row in touched_rows} - kept_ids) | from_staged), pa.string())
     for part in current_parts(lake, "claims"):
         ids = read_part(part, ["doc_id"])["doc_id"]
         hit = pc.is_in(ids, value_set=dropped_ids)

@@ -444,3 +444,36 @@ def test_a_staging_folder_keeps_its_generation_until_it_is_removed(tmp_path):
     assert lakefs.staging_generation(staging) == first
     lakefs.remove_staging(tmp_path / "lake")
     assert lakefs.staging_generation(staging) != first
+
+
+@pytest.mark.parametrize("table", ["documents", "claims"])
+def test_a_truncated_table_file_is_named_by_the_next_run_and_full_refresh_repairs(builds, tmp_path, capfd, table,
+                                                                                 fixed_code_version):
+    """A part that lost its footer (a truncated copy, a bad disk) never passes silently: the next run,
+    even one with nothing new, fails in one line naming it; moved away, --full-refresh reads the
+    inputs again and the lake is whole."""
+    lake = copy_lake(builds["lakes"]["after"], tmp_path / "lake")
+    ingest(input_dir=str(builds["after"]), lake=str(lake))  # the copy's manifest takes this code version
+    part = lakefs.current_parts(lake, table)[0]
+    whole = part.read_bytes()
+    part.unlink()  # a fresh inode, so the clean build's hard-linked copy stays whole
+    part.write_bytes(whole[: len(whole) // 2])
+    for args in (["run", str(builds["after"]), "--lake", str(lake)],
+                 ["run", str(builds["after"]), "--lake", str(lake), "--full-refresh"]):
+        code, err = run_cli_in_process(args, capfd)
+        assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert f"table {table} has an unreadable file {part}" in err and "--full-refresh" in err
+    part.rename(tmp_path / "damaged.parquet")
+    code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake), "--full-refresh"], capfd)
+    assert code == 0, err
+    assert {t: rows(lake, t) for t in TABLES} == builds["expected"]["after"]
+    assert_readable(lake)
+
+
+def test_a_version_with_a_damaged_file_is_never_published(tmp_path):
+    lake = tmp_path / "lake"
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not a whole file")
+    with pytest.raises(lakefs.LakeError, match="table claims has an unreadable file"):
+        lakefs.publish_version(lake, "claims", [], [broken], "v1")
+    assert not (lake / "claims").exists(), "the table link was never made"
