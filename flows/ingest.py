@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from collections import Counter
@@ -18,6 +19,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -83,8 +85,31 @@ def read_and_extract(items: list[InputFile], staging: Path, run_id: str) -> Stag
     return stage_batch(items, staging / uuid.uuid4().hex, run_id)
 
 
+# Who hears of a run's progress: the CLI's progress bar or lines (cli/progress.py). A listener is
+# called with an event name and its data: "extracting" (files, batches), "batch" (files, claims),
+# "phase" (name, seconds: extraction, commit, models). The flow runs in the caller's process, so a
+# plain list is enough; a deployment's run has no listener.
+PROGRESS_LISTENERS: list = []
+
+
+def report(event: str, **data) -> None:
+    for listener in PROGRESS_LISTENERS:
+        listener(event, data)
+
+
+@contextmanager
+def phase(name: str, timings: dict):
+    """Time one step of the run, for the summary and the listeners."""
+    started = time.monotonic()
+    yield
+    timings[name] = round(time.monotonic() - started, 2)
+    report("phase", name=name, seconds=timings[name])
+
+
 def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
     lakefs.staging_generation(staging)  # made here, once, before the tasks read it
+    if work:
+        report("extracting", files=sum(map(len, work)), batches=len(work))
     staged = run_batches(read_and_extract, work, staging, run_id)
     stale = [items for batch, items in zip(staged, work) if not batch.is_present()]
     if stale:  # cached summaries whose files are gone (a later run committed them, or the lake was removed)
@@ -97,9 +122,20 @@ def run_batches(extract, work: list[list[InputFile]], staging: Path, run_id: str
     """The batches in parallel on the flow's task runner (a process per core by default); a lone
     batch runs in this process, which spares starting the pool for a small inbox."""
     if len(work) == 1:
-        return [extract(work[0], staging, run_id)]
+        staged = [extract(work[0], staging, run_id)]
+        report_batch(staged[0], work[0])
+        return staged
     futures = [extract.submit(items, staging, run_id) for items in work]
+    sizes = {future: len(items) for future, items in zip(futures, work)}
+    for future in as_completed(futures):  # progress as batches finish, in whatever order
+        report_batch(future.result(), sizes[future])
     return [future.result() for future in futures]
+
+
+def report_batch(batch: StagedBatch, items) -> None:
+    if batch.is_present():  # a cached batch whose files are gone is extracted again, and reported then
+        report("batch", files=items if isinstance(items, int) else len(items),
+               claims=sum(batch.claims_by_metric.values()))
 
 
 @task(name="commit-tables", cache_policy=NO_CACHE)
@@ -203,13 +239,14 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         logger.info("%d inputs: %d to read, %d unchanged, %d no longer there (%d pruned)", len(inputs),
                     len(plan.to_read), len(plan.unchanged), len(plan.vanished), len(plan.pruned))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
-            models = None
+            models, timings = None, {}
             if read_models_version(lake_dir) != models_version():
                 logger.info("the SQL models changed; rebuilding the marts")
-                models = build_models(lake_dir)
+                with phase("models", timings):
+                    models = build_models(lake_dir)
             else:
                 logger.info("nothing new in %s; the lake is unchanged", source)
-            summary = summarize(lake_dir, None, plan, [], started, models)
+            summary = summarize(lake_dir, None, plan, [], started, models) | {"timings": timings}
         else:
             summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
     summary.update(publication)
@@ -224,12 +261,16 @@ def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: Run
                 version: str, started: datetime) -> dict:
     run_id = new_run_id()
     size = batch_size or batch_size_for(len(plan.to_read))
-    results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
+    timings: dict = {}
+    with phase("extraction", timings):
+        results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
     run_row = run_record(run_id, started, source, inputs, plan, results, version)
-    # quoted: Prefect would otherwise visit every input file looking for futures (seconds at 10k)
-    pruned = commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
-    models = build_models(lake_dir)
-    return summarize(lake_dir, run_id, plan, results, started, models) | pruned
+    with phase("commit", timings):
+        # quoted: Prefect would otherwise visit every input file looking for futures (seconds at 10k)
+        pruned = commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
+    with phase("models", timings):
+        models = build_models(lake_dir)
+    return summarize(lake_dir, run_id, plan, results, started, models) | pruned | {"timings": timings}
 
 
 @contextmanager
@@ -278,6 +319,7 @@ def summarize(lake: Path, run_id: str | None, plan: RunPlan, results: list[Stage
     return {
         "run_id": run_id,
         "lake": str(lake),
+        "inputs_seen": len(plan.to_read) + len(plan.unchanged),
         "inputs_read": len(plan.to_read),
         "inputs_unchanged": len(plan.unchanged),
         "inputs_vanished": len(plan.vanished),
