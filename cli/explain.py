@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inputs.discovery import describe_input
+from inputs.discovery import ARTICLE_SUFFIXES, describe_input, is_article_name
 from inputs.extract import parse_input
 from transforms.claims import extract_claims
 
 
+class NothingToExplain(Exception):
+    """The file is missing, unreadable, of a kind troopledger does not read, or holds no article."""
+
+
 def explain_file(path: Path) -> str:
+    """The explanation of each document in the file; NothingToExplain (one line) when there is none."""
     path = path.absolute()
+    if not path.exists():
+        raise NothingToExplain(f"cannot explain {path}: no such file")
+    if path.is_dir():
+        raise NothingToExplain(f"cannot explain {path}: a folder, not a file")
+    if not is_article_name(path.name):
+        raise NothingToExplain(f"cannot explain {path}: not an article file (troopledger reads "
+                               f"{', '.join(ARTICLE_SUFFIXES)})")
     item = describe_input(path.parent, path)
+    documents = parse_input(item)[0]
+    if all(doc.error for doc in documents):
+        raise NothingToExplain(f"cannot explain {path}: {documents[0].error if documents else 'no article in it'}")
     lines: list[str] = []
-    for doc in parse_input(item)[0]:
+    for doc in documents:
         lines.append(f"{doc.source_path}: title {doc.title!r}, outlet {doc.outlet!r}, published {doc.published_date}")
         if doc.error:
             lines.append(f"  error: {doc.error}")

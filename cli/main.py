@@ -18,10 +18,12 @@ See docs/reliability.md.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import logging
 import os
 import sys
+import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,7 @@ from pathlib import Path
 from storage import object_store
 from storage.lake import local_lake
 
+STARTED = time.monotonic()  # the command's wall time is counted from here (Python's own start aside)
 DEFAULT_LAKE = "lake"
 # Statement types `troopledger query` runs; anything else (INSERT, CREATE, COPY, ATTACH...) is refused.
 QUERY_STATEMENTS = ("SELECT", "EXPLAIN")
@@ -47,32 +50,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="ingest articles into the lake and rebuild the marts")
     run.add_argument("input_dir", nargs="?", default=None, help="folder of articles (default: the bundled samples)")
-    run.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder (default: ./lake)")
+    run.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder or object-store URL (default: ./lake)")
     run.add_argument("--full-refresh", action="store_true", help="re-read every input, not only new and changed ones")
     run.add_argument("--lock-wait", type=float, default=60.0, metavar="SECONDS",
                      help="how long to wait for another run holding the lake (default: 60)")
-    run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    run.add_argument("--prune", action="store_true",
+                     help="remove the rows of inputs no longer in INPUT_DIR (by default they are kept)")
+    run.add_argument("--json", action="store_true", help="print the run summary as JSON (no progress)")
+    run.add_argument("--quiet", "-q", action="store_true",
+                     help="print nothing but errors: no progress, no summary (the exit code tells)")
     run.add_argument("--workers", type=int, default=0, metavar="N",
                      help="extract on a local Dask cluster of N worker processes (default: in this process)")
     run.add_argument("--dask-address", default=None, metavar="ADDR",
                      help="extract on an existing Dask cluster (scheduler address, e.g. tcp://host:8786)")
 
-    query = commands.add_parser("query", help="run SQL against the warehouse views (read-only)")
-    query.add_argument("sql")
-    query.add_argument("--lake", default=DEFAULT_LAKE)
+    query = commands.add_parser("query", help="run SQL against the warehouse views (read-only)",
+                                description="Run SELECT or EXPLAIN statements against the views of "
+                                            "LAKE/warehouse.duckdb: documents, claims, runs and one per mart.")
+    query.add_argument("sql", help="the SQL: SELECT and EXPLAIN statements only")
+    query.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder or object-store URL (default: ./lake)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                       help="how rows are printed (default: table); csv and json print the row count on stderr")
+    query.add_argument("--limit", type=non_negative, default=QUERY_MAX_ROWS, metavar="N",
+                       help=f"print at most N rows, 0 for all (default: {QUERY_MAX_ROWS}); the total is always said")
 
     explain = commands.add_parser("explain", help="show each claim found in one article beside its sentence")
-    explain.add_argument("file", type=Path)
+    explain.add_argument("file", type=Path, help="one article file (.txt, .md, .markdown, .html, .htm, .jsonl)")
 
     report = commands.add_parser("report", help="write a self-contained HTML report of the marts")
-    report.add_argument("--lake", default=DEFAULT_LAKE)
-    report.add_argument("--out", type=Path, default=Path("report.html"))
+    report.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder or object-store URL (default: ./lake)")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="HTML file to write (default: report.html)")
 
     serve = commands.add_parser("serve", help="serve the ingest flow on a schedule without a worker (flow.serve)")
-    serve.add_argument("input_dir", nargs="?", default=None)
-    serve.add_argument("--lake", default=DEFAULT_LAKE)
-    serve.add_argument("--cron", default="*/15 * * * *", help="schedule (default: every 15 minutes)")
+    serve.add_argument("input_dir", nargs="?", default=None, help="folder of articles (default: the bundled samples)")
+    serve.add_argument("--lake", default=DEFAULT_LAKE, help="lake folder or object-store URL (default: ./lake)")
+    serve.add_argument("--cron", default="*/15 * * * *", help="schedule, in UTC (default: \"*/15 * * * *\", every 15 minutes)")
+    serve.add_argument("--prune", action="store_true",
+                       help="remove the rows of inputs no longer in INPUT_DIR on each run (by default they are kept)")
     return parser
+
+
+def non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,28 +195,56 @@ def command_run(args) -> int:
     from inputs.plan import nothing_new
 
     input_dir = args.input_dir or str(SAMPLES_DIR)
+    if not os.path.isdir(input_dir):  # a usage error, told before anything starts
+        return usage_error(f"input folder {input_dir} does not exist or is not a folder")
     # decided before Prefect starts; a URL's state is known only after pulling it, in the flow
     checkable = not (args.full_refresh or object_store.is_lake_url(args.lake))
-    unchanged = nothing_new(input_dir, args.lake) if checkable else None
+    unchanged = nothing_new(input_dir, args.lake, args.prune) if checkable else None
     if unchanged is not None:
-        print(format_summary({"run_id": None, "inputs_unchanged": len(unchanged.unchanged),
-                              "lake": str(Path(args.lake).absolute())}) if not args.json else
-              json.dumps({"run_id": None, "inputs_unchanged": len(unchanged.unchanged), "inputs_read": 0}))
+        summary = {"run_id": None, "lake": shown_lake(args.lake, Path(args.lake).absolute()), "inputs_read": 0,
+                   "inputs_seen": len(unchanged.unchanged), "inputs_unchanged": len(unchanged.unchanged),
+                   "inputs_vanished": len(unchanged.vanished), "inputs_pruned": 0, "models_rebuilt": False,
+                   "input_dir": input_dir}
+        print_summary(args, summary)
         return 0
+    from cli.progress import listener_for, shown
     from cli.temporary_server import ensure_prefect_api
 
     with quiet_console(enabled=not args.debug):
         wait_for_api = ensure_prefect_api()
-        from flows.ingest import run_ingest  # slow imports, while a temporary server starts
+        from flows import ingest  # slow imports, while a temporary server starts
 
         wait_for_api()
-        summary = run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
-                             lake=args.lake, full_refresh=args.full_refresh, lock_wait_seconds=args.lock_wait)
+        with shown(listener_for(args.quiet or args.json), ingest.PROGRESS_LISTENERS):
+            summary = ingest.run_ingest(workers=args.workers, dask_address=args.dask_address, input_dir=input_dir,
+                                        lake=args.lake, full_refresh=args.full_refresh,
+                                        lock_wait_seconds=args.lock_wait, prune=args.prune)
+    summary["input_dir"] = input_dir
+    if object_store.is_lake_url(args.lake):
+        summary["working_copy"] = summary["lake"]
+    summary["lake"] = shown_lake(args.lake, summary["lake"])
+    summary["seconds"] = round(time.monotonic() - STARTED, 2)  # the command's whole wall time
+    timings = summary.get("timings", {})
+    summary["timings"] = {"start-up": round(summary["seconds"] - sum(timings.values()), 2), **timings}
+    print_summary(args, summary)
+    return 0
+
+
+def usage_error(message: str) -> int:
+    print(f"troopledger: error: {escape_text(message, keep_newlines=False)}", file=sys.stderr)
+    return 2
+
+
+def shown_lake(argument: str, local: str | Path) -> str:
+    """The lake as the user should name it again: the URL for an object-store lake, not its copy."""
+    return argument if object_store.is_lake_url(argument) else str(local)
+
+
+def print_summary(args, summary: dict) -> None:
     if args.json:
         print(json.dumps(summary, default=str))
-    else:
+    elif not args.quiet:
         print(format_summary(summary))
-    return 0
 
 
 def readable_lake(lake: str) -> Path:
@@ -214,20 +264,45 @@ def format_summary(summary: dict) -> str:
     shipped = (f"\n  published to {published['url']}: {published['uploaded']} files uploaded "
                f"({published['bytes']:,} bytes), {published['skipped']} already there, {published['deleted']} removed"
                if published else "")
+    found_none = [no_articles_line(summary["input_dir"])] if summary.get("inputs_seen") == 0 else []
     if summary["run_id"] is None:
-        return (f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
-                + shipped)
-    lines = [f"Run {summary['run_id']} ({summary['seconds']} s)",
+        if summary.get("models_rebuilt"):
+            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); the SQL models changed: "
+                    f"marts rebuilt in {summary['lake']}.")
+        else:
+            head = f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
+        return "\n".join([*found_none, head, *vanished_lines(summary)]) + shipped
+    timings = ", ".join(f"{name} {seconds}" for name, seconds in summary.get("timings", {}).items())
+    lines = [*found_none, f"Run {summary['run_id']} ({summary['seconds']} s" + (f": {timings})" if timings else ")"),
              f"  documents read:        {summary['documents_read']}",
              f"  documents with errors: {summary['document_errors']}"]
     lines += [f"    {escape_text(path, False)}: {escape_text(error, False)}" for path, error in summary["errors"][:20]]
     lines.append(f"  claims extracted:      {summary['claims_extracted']}")
     lines += [f"    {metric:<16} {n}" for metric, n in summary["claims_by_metric"].items()]
+    lines += vanished_lines(summary)
     lake = summary["lake"]
+    local = summary.get("working_copy", lake)
     lines += [f"  tables:    {lake}/documents, {lake}/claims, {lake}/runs",
               f"  marts:     {lake}/marts/ ({', '.join(summary['marts']) or 'none'})",
-              f"  warehouse: {lake}/warehouse.duckdb   (try: troopledger query \"select * from latest_estimates\" --lake {lake})"]
+              f"  warehouse: {local}/warehouse.duckdb   (try: troopledger query \"select * from latest_estimates\" --lake {lake})"]
     return "\n".join(lines) + shipped
+
+
+def no_articles_line(input_dir: str) -> str:
+    from inputs.discovery import ARTICLE_SUFFIXES
+
+    return (f"No articles found in {escape_text(input_dir, False)}: no file ends in "
+            f"{', '.join(ARTICLE_SUFFIXES)}.")
+
+
+def vanished_lines(summary: dict) -> list[str]:
+    """What became of the inputs read before and no longer in the input folder."""
+    kept = summary.get("inputs_vanished", 0) - summary.get("inputs_pruned", 0)
+    lines = [f"  inputs no longer in the folder: {kept}" + (" (their rows are kept; --prune removes them)" if kept else "")]
+    if summary.get("inputs_pruned"):
+        lines.append(f"  inputs pruned: {summary['inputs_pruned']}, removing {summary['pruned_documents']} documents "
+                     f"rows and {summary['pruned_claims']} claims rows")
+    return lines
 
 
 class QueryRefused(Exception):
@@ -235,7 +310,9 @@ class QueryRefused(Exception):
 
 
 def command_query(args) -> int:
-    con = open_read_only_warehouse(readable_lake(args.lake))
+    import duckdb
+
+    con = open_read_only_warehouse(readable_lake(args.lake), args.lake)
     try:
         statements = con.extract_statements(args.sql)
         refused = [s.type.name for s in statements if s.type.name not in QUERY_STATEMENTS]
@@ -243,43 +320,86 @@ def command_query(args) -> int:
             raise QueryRefused(f"query is read-only: {refused[0]} statements are not allowed "
                                f"(only {', '.join(QUERY_STATEMENTS)})")
         for statement in statements:
-            cursor = con.execute(statement.query)
-            if cursor.description is not None:
-                names = [column[0] for column in cursor.description]
-                print(format_rows(names, cursor.fetchmany(QUERY_MAX_ROWS + 1)))
+            try:
+                print_result(con, statement, args)
+            except duckdb.CatalogException as error:
+                raise QueryRefused(f"{one_line(error)}; the views are: {', '.join(view_names(con))}") from None
     finally:
         con.close()
     return 0
 
 
-def open_read_only_warehouse(lake: Path):
+def print_result(con, statement, args) -> None:
+    """One statement's rows in the chosen format, at most --limit of them, and how many there were."""
+    if statement.type.name != "SELECT":
+        cursor = con.execute(statement.query)
+        if cursor.description is not None:
+            rows = cursor.fetchall()
+            print(format_rows([c[0] for c in cursor.description], rows, len(rows), len(rows)))
+        return
+    relation = con.sql(statement.query)
+    total = relation.aggregate("count(*)").fetchall()[0][0]
+    shown = relation.limit(args.limit).fetchall() if args.limit else relation.fetchall()
+    names = relation.columns
+    if args.format == "table":
+        print(format_rows(names, shown, total, args.limit))
+        return
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        safe = sys.stdout.isatty()  # a terminal gets escapes; a file or pipe gets the values as they are
+        writer.writerows([[escape_text(str(v), False) if safe and v is not None else v for v in row] for row in shown])
+    else:
+        print(json.dumps([dict(zip(names, row)) for row in shown], default=str, ensure_ascii=False, indent=1))
+    # the count goes to stderr, so stdout stays a clean CSV or JSON document
+    print(count_line(len(shown), total), file=sys.stderr)
+
+
+def view_names(con) -> list[str]:
+    return [name for (name,) in con.execute(
+        "select table_name from information_schema.tables order by table_name").fetchall()]
+
+
+def open_read_only_warehouse(lake: Path, argument: str | None = None):
     """LAKE/warehouse.duckdb opened read-only, reading files only under the lake, settings locked."""
     import duckdb
 
-    from warehouse.runner import WAREHOUSE_FILE
-
-    path = lake.resolve() / WAREHOUSE_FILE
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist yet: run `troopledger run --lake {lake}` first")
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(require_lake(lake, argument)), read_only=True)
     con.execute("set allowed_directories = ?", [[str(lake.resolve()) + "/"]])
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con
 
 
-def format_rows(names: list[str], rows: list[tuple]) -> str:
+def require_lake(lake: Path, argument: str | None = None) -> Path:
+    """LAKE/warehouse.duckdb, or one line saying how to make it. Nothing is created. `argument` is
+    the lake as the user named it (an object-store URL rather than its working copy)."""
+    from warehouse.runner import WAREHOUSE_FILE
+
+    path = lake.resolve() / WAREHOUSE_FILE
+    if not path.is_file():
+        where = lake if argument is None or not object_store.is_lake_url(argument) else argument
+        raise FileNotFoundError(f"{where} holds no lake yet (no {WAREHOUSE_FILE}): run "
+                                f"`troopledger run --lake {argument or lake}` first")
+    return path
+
+
+def format_rows(names: list[str], rows: list[tuple], total: int | None = None, limit: int = QUERY_MAX_ROWS) -> str:
     """A plain aligned table; every cell escaped and cut to QUERY_MAX_CELL characters."""
-    shown = rows[:QUERY_MAX_ROWS]
+    total = len(rows) if total is None else total
+    shown = rows[:limit] if limit else rows
     cells = [[format_cell(name) for name in names]] + [[format_cell(value) for value in row] for row in shown]
     widths = [max(len(row[i]) for row in cells) for i in range(len(names))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    if len(rows) > QUERY_MAX_ROWS:
-        lines.append(f"(first {QUERY_MAX_ROWS} rows shown)")
-    else:
-        lines.append(f"({len(shown)} row{'s' if len(shown) != 1 else ''})")
+    lines.append(count_line(len(shown), total))
     return "\n".join(lines)
+
+
+def count_line(shown: int, total: int) -> str:
+    if shown < total:
+        return f"({total} rows in total, first {shown} shown; --limit 0 shows all)"
+    return f"({total} row{'s' if total != 1 else ''})"
 
 
 def format_cell(value) -> str:
@@ -297,7 +417,9 @@ def command_explain(args) -> int:
 def command_report(args) -> int:
     from warehouse.report import write_report
 
-    out = write_report(readable_lake(args.lake), args.out)
+    lake = readable_lake(args.lake)
+    require_lake(lake, args.lake)  # a report of no lake is an error, and must not create one
+    out = write_report(lake, args.out)
     print(f"report written to {out}")
     return 0
 
@@ -311,7 +433,8 @@ def command_serve(args) -> int:
     # UTC, as the deployments in prefect.yaml: a schedule should not move with the server's clock.
     ingest.serve(name="troopledger-serve", schedules=[Cron(args.cron, timezone="UTC")],
                  parameters={"input_dir": os.path.abspath(args.input_dir or SAMPLES_DIR),
-                             "lake": os.path.abspath(args.lake)})
+                             "lake": args.lake if object_store.is_lake_url(args.lake) else os.path.abspath(args.lake),
+                             "prune": args.prune})
     return 0
 
 

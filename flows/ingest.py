@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from collections import Counter
@@ -15,21 +16,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from inputs.discovery import SAMPLES_DIR, InputFile, discover_inputs
 from inputs.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
-from inputs.plan import RunPlan, code_version, plan_run
+from inputs.plan import RunPlan, add_companions, code_version, models_version, plan_run
 from schemas.tables import MANIFEST, RUNS
 from storage import lake as lakefs
 from storage import manifest as lake_manifest
 from storage import object_store
+from storage.ledger import StagedRows, merge_run
+from storage.manifest import read_models_version, write_models_version
 from warehouse.runner import build_warehouse
 
 # Inputs a task. Each task costs Prefect a few tenths of a second in its worker (state changes,
@@ -83,8 +85,31 @@ def read_and_extract(items: list[InputFile], staging: Path, run_id: str) -> Stag
     return stage_batch(items, staging / uuid.uuid4().hex, run_id)
 
 
+# Who hears of a run's progress: the CLI's progress bar or lines (cli/progress.py). A listener is
+# called with an event name and its data: "extracting" (files, batches), "batch" (files, claims),
+# "phase" (name, seconds: extraction, commit, models). The flow runs in the caller's process, so a
+# plain list is enough; a deployment's run has no listener.
+PROGRESS_LISTENERS: list = []
+
+
+def report(event: str, **data) -> None:
+    for listener in PROGRESS_LISTENERS:
+        listener(event, data)
+
+
+@contextmanager
+def phase(name: str, timings: dict):
+    """Time one step of the run, for the summary and the listeners."""
+    started = time.monotonic()
+    yield
+    timings[name] = round(time.monotonic() - started, 2)
+    report("phase", name=name, seconds=timings[name])
+
+
 def extract_all(work: list[list[InputFile]], staging: Path, run_id: str) -> list[StagedBatch]:
     lakefs.staging_generation(staging)  # made here, once, before the tasks read it
+    if work:
+        report("extracting", files=sum(map(len, work)), batches=len(work))
     staged = run_batches(read_and_extract, work, staging, run_id)
     stale = [items for batch, items in zip(staged, work) if not batch.is_present()]
     if stale:  # cached summaries whose files are gone (a later run committed them, or the lake was removed)
@@ -97,27 +122,37 @@ def run_batches(extract, work: list[list[InputFile]], staging: Path, run_id: str
     """The batches in parallel on the flow's task runner (a process per core by default); a lone
     batch runs in this process, which spares starting the pool for a small inbox."""
     if len(work) == 1:
-        return [extract(work[0], staging, run_id)]
+        staged = [extract(work[0], staging, run_id)]
+        report_batch(staged[0], work[0])
+        return staged
     futures = [extract.submit(items, staging, run_id) for items in work]
+    sizes = {future: len(items) for future, items in zip(futures, work)}
+    for future in as_completed(futures):  # progress as batches finish, in whatever order
+        report_batch(future.result(), sizes[future])
     return [future.result() for future in futures]
+
+
+def report_batch(batch: StagedBatch, items) -> None:
+    if batch.is_present():  # a cached batch whose files are gone is extracted again, and reported then
+        report("batch", files=items if isinstance(items, int) else len(items),
+               claims=sum(batch.claims_by_metric.values()))
 
 
 @task(name="commit-tables", cache_policy=NO_CACHE)
 def commit_tables(lake: Path, plan: RunPlan, staged: list[StagedBatch], run_row: dict,
                   inputs: list[InputFile]) -> dict:
-    """Publish the new versions of documents, claims and runs, then the manifest."""
-    replaced = {item.source_file for item in plan.to_read} | set(plan.deleted)
+    """Publish the new versions of documents, claims and runs, then the manifest. Returns the rows
+    the pruned inputs took with them."""
     run_id = run_row["run_id"]
-    kept_docs, new_docs, dropped_ids = split_parts(lake, "documents", "source_file", replaced)
-    documents = [run_file(batch, "documents", run_id) for batch in staged]
-    lakefs.publish_version(lake, "documents", kept_docs, documents + new_docs, run_id)
-    kept_claims, new_claims, _ = split_parts(lake, "claims", "doc_id", dropped_ids)
-    claims = [run_file(batch, "claims", run_id) for batch in staged]
-    lakefs.publish_version(lake, "claims", kept_claims, claims + new_claims, run_id)
+    rows = [StagedRows(run_file(batch, "documents", run_id), run_file(batch, "claims", run_id)) for batch in staged]
+    merge = merge_run(lake, plan.replaced, rows, lakefs.staging_dir(lake) / f"merged-{run_id}")
+    lakefs.publish_version(lake, "documents", merge.keep_documents, merge.new_documents, run_id)
+    lakefs.publish_version(lake, "claims", merge.keep_claims, merge.new_claims, run_id)
     lakefs.publish_version(lake, "runs", lakefs.current_parts(lake, "runs"), [pa.Table.from_pylist([run_row], schema=RUNS)], run_id)
-    lakefs.write_state(lake, "manifest", next_manifest(lake, inputs, staged, run_id))
+    lakefs.write_state(lake, "manifest", next_manifest(lake, inputs, plan, staged, run_id))
     lakefs.remove_staging(lake)
-    return {"documents_dropped": len(dropped_ids)}
+    documents, claims = merge.removed_by(set(plan.pruned))
+    return {"pruned_documents": documents, "pruned_claims": claims}
 
 
 def run_file(batch: StagedBatch, table: str, run_id: str) -> Path:
@@ -128,8 +163,10 @@ def run_file(batch: StagedBatch, table: str, run_id: str) -> Path:
     return restamped_file(path, run_id, path.with_name(f"{table}-{run_id}.parquet"))
 
 
-def next_manifest(lake: Path, inputs: list[InputFile], results: list[StagedBatch], run_id: str) -> pa.Table:
-    """Every present input with its size, mtime and hash; the run that last read it."""
+def next_manifest(lake: Path, inputs: list[InputFile], plan: RunPlan, results: list[StagedBatch],
+                  run_id: str) -> pa.Table:
+    """Every input read and not pruned, present or not, with its size, mtime and hash; the run that
+    last read it."""
     read = {name: digest for result in results for name, digest in result.hashes.items()}
     old = {row["source_file"]: row for row in lakefs.read_state(lake, "manifest").to_pylist()}
     rows = []
@@ -140,36 +177,18 @@ def next_manifest(lake: Path, inputs: list[InputFile], results: list[StagedBatch
             digest, last_run = old[item.source_file]["content_sha256"], old[item.source_file]["run_id"]
         rows.append({"source_file": item.source_file, "size": item.size, "mtime_ns": item.mtime_ns,
                      "content_sha256": digest, "run_id": last_run})
-    return pa.Table.from_pylist(rows, schema=MANIFEST)
-
-
-def split_parts(lake: Path, table: str, key: str, drop: set[str]) -> tuple[list, list[pa.Table], set[str]]:
-    """Parts with no row to drop are kept as they are; the others are rewritten without those rows.
-
-    Returns (parts to keep, rewritten tables, the doc_ids of the dropped rows).
-    """
-    keep, rewritten, dropped = [], [], set()
-    if not drop:
-        return lakefs.current_parts(lake, table), [], set()
-    drop_array = pa.array(sorted(drop), type=pa.string())
-    for part in lakefs.current_parts(lake, table):
-        try:
-            keys = pq.read_table(part, columns=[key, "doc_id"] if key != "doc_id" else ["doc_id"])
-        except (pa.ArrowException, OSError) as error:
-            raise lakefs.LakeError(f"cannot read {part}: {lakefs.first_line(error)}") from error
-        hit = pc.is_in(keys[key], value_set=drop_array)
-        if not pc.any(hit).as_py():
-            keep.append(part)
-            continue
-        dropped.update(pc.filter(keys["doc_id"], hit).to_pylist())
-        whole = pq.read_table(part)
-        rewritten.append(whole.filter(pc.invert(pc.is_in(whole[key], value_set=drop_array))))
-    return keep, rewritten, dropped
+    pruned = set(plan.pruned)
+    rows += [old[name] for name in plan.vanished if name not in pruned]
+    return pa.Table.from_pylist(sorted(rows, key=lambda row: row["source_file"]), schema=MANIFEST)
 
 
 @task(name="build-models", cache_policy=NO_CACHE)
 def build_models(lake: Path) -> dict:
-    return build_warehouse(lake)
+    """The marts and warehouse.duckdb, and the record of the models that built them."""
+    result = build_warehouse(lake)
+    lakefs.remove_other_marts(lake, set(result.get("marts", {})))
+    write_models_version(lake, models_version())
+    return result
 
 
 def task_runner_for(workers: int = 0, dask_address: str | None = None):
@@ -195,8 +214,10 @@ def run_ingest(workers: int = 0, dask_address: str | None = None, **parameters) 
 # PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS sets how many).
 @flow(name="troopledger-ingest", log_prints=False, task_runner=ProcessPoolTaskRunner())
 def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: bool = False,
-           batch_size: int | None = None, lock_wait_seconds: float = 60.0) -> dict:
+           batch_size: int | None = None, lock_wait_seconds: float = 60.0, prune: bool = False) -> dict:
     """Ingest new and changed articles from input_dir into the lake and rebuild the marts.
+
+    Inputs read by an earlier run and no longer in input_dir keep their rows; `prune` removes them.
 
     `batch_size` is the number of inputs a task reads; by default it grows with the run
     (`batch_size_for`).
@@ -210,14 +231,22 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
     started = datetime.now(timezone.utc)
     with held_lake(lake, lock_wait_seconds) as (lake_dir, publication):
         version = code_version()
+        lakefs.verify_tables(lake_dir)
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
-        plan = plan_run(inputs, manifest, full_refresh or code_changed)
-        logger.info("%d inputs: %d to read, %d unchanged, %d deleted", len(inputs), len(plan.to_read),
-                    len(plan.unchanged), len(plan.deleted))
+        plan = plan_run(inputs, manifest, full_refresh or code_changed, prune)
+        add_companions(plan, inputs, lake_dir)
+        logger.info("%d inputs: %d to read, %d unchanged, %d no longer there (%d pruned)", len(inputs),
+                    len(plan.to_read), len(plan.unchanged), len(plan.vanished), len(plan.pruned))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
-            logger.info("nothing new in %s; the lake is unchanged", source)
-            summary = summarize(lake_dir, None, plan, [], started)
+            models, timings = None, {}
+            if read_models_version(lake_dir) != models_version():
+                logger.info("the SQL models changed; rebuilding the marts")
+                with phase("models", timings):
+                    models = build_models(lake_dir)
+            else:
+                logger.info("nothing new in %s; the lake is unchanged", source)
+            summary = summarize(lake_dir, None, plan, [], started, models) | {"timings": timings}
         else:
             summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
     summary.update(publication)
@@ -232,12 +261,16 @@ def ingest_plan(lake_dir: Path, source: Path, inputs: list[InputFile], plan: Run
                 version: str, started: datetime) -> dict:
     run_id = new_run_id()
     size = batch_size or batch_size_for(len(plan.to_read))
-    results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
+    timings: dict = {}
+    with phase("extraction", timings):
+        results = extract_all(batches(plan.to_read, size), lakefs.staging_dir(lake_dir), run_id)
     run_row = run_record(run_id, started, source, inputs, plan, results, version)
-    # quoted: Prefect would otherwise visit every input file looking for futures (seconds at 10k)
-    commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
-    models = build_models(lake_dir)
-    return summarize(lake_dir, run_id, plan, results, started, models)
+    with phase("commit", timings):
+        # quoted: Prefect would otherwise visit every input file looking for futures (seconds at 10k)
+        pruned = commit_tables(lake_dir, quote(plan), quote(results), run_row, quote(inputs))
+    with phase("models", timings):
+        models = build_models(lake_dir)
+    return summarize(lake_dir, run_id, plan, results, started, models) | pruned | {"timings": timings}
 
 
 @contextmanager
@@ -250,7 +283,7 @@ def held_lake(lake: str, lock_wait_seconds: float):
     publication: dict = {}
     with lakefs.lake_lock(lake_dir, lock_wait_seconds):
         if store and pull_published(store, lake_dir):
-            build_warehouse(lake_dir)  # the marts and views of what was pulled
+            build_models.fn(lake_dir)  # the marts and views of what was pulled
         yield lake_dir, publication
         if store:
             publication["published"] = publish(lake_dir, store)
@@ -272,7 +305,7 @@ def run_record(run_id: str, started: datetime, source: Path, inputs: list, plan:
     errors = sum(len(r.errors) for r in results)
     return {"run_id": run_id, "started_at": started, "finished_at": datetime.now(timezone.utc),
             "input_dir": str(source.absolute()), "inputs_seen": len(inputs),
-            "inputs_new_or_changed": len(plan.to_read), "inputs_deleted": len(plan.deleted),
+            "inputs_new_or_changed": len(plan.to_read), "inputs_deleted": len(plan.pruned),
             "documents": documents, "document_errors": errors,
             "claims": sum(sum(r.claims_by_metric.values()) for r in results), "code_version": version}
 
@@ -286,9 +319,14 @@ def summarize(lake: Path, run_id: str | None, plan: RunPlan, results: list[Stage
     return {
         "run_id": run_id,
         "lake": str(lake),
+        "inputs_seen": len(plan.to_read) + len(plan.unchanged),
         "inputs_read": len(plan.to_read),
         "inputs_unchanged": len(plan.unchanged),
-        "inputs_deleted": len(plan.deleted),
+        "inputs_vanished": len(plan.vanished),
+        "inputs_pruned": len(plan.pruned),
+        "pruned_documents": 0,
+        "pruned_claims": 0,
+        "models_rebuilt": models is not None,
         "documents_read": sum(r.documents_read for r in results),
         "document_errors": len(errors),
         "errors": errors,
@@ -303,7 +341,10 @@ def publish_summary_artifact(summary: dict) -> None:
     rows = [{"what": "documents read", "value": summary["documents_read"]},
             {"what": "documents with errors", "value": summary["document_errors"]},
             {"what": "inputs unchanged", "value": summary["inputs_unchanged"]},
-            {"what": "inputs deleted", "value": summary["inputs_deleted"]}]
+            {"what": "inputs no longer there (rows kept)", "value": summary["inputs_vanished"] - summary["inputs_pruned"]},
+            {"what": "inputs pruned", "value": summary["inputs_pruned"]},
+            {"what": "rows pruned (documents)", "value": summary["pruned_documents"]},
+            {"what": "rows pruned (claims)", "value": summary["pruned_claims"]}]
     rows += [{"what": f"claims: {metric}", "value": n} for metric, n in summary["claims_by_metric"].items()]
     create_table_artifact(key="troopledger-run-summary", table=rows,
                           description=f"troopledger run {summary['run_id']} into {summary['lake']}")

@@ -7,8 +7,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from flows.ingest import held_lake
-from warehouse.runner import build_warehouse
+from flows.ingest import build_models, held_lake
 
 
 @flow(name="troopledger-rebuild-models")
@@ -18,7 +17,7 @@ def rebuild_models(lake: str = "lake", lock_wait_seconds: float = 300.0) -> dict
     logger = get_run_logger()
     # A rebuild may come due while an ingest writes the lake; it waits for the lock.
     with held_lake(lake, lock_wait_seconds) as (lake_dir, publication):
-        result = build_warehouse(lake_dir)
+        result = build_models(lake_dir)
     result.update(publication)
     logger.info("rebuilt %d marts in %s", len(result.get("marts", {})), lake_dir)
     publish_rebuild_artifact(lake_dir, result)

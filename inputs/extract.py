@@ -50,14 +50,30 @@ def failed_document(item: InputFile, error: str) -> ParsedDocument:
                           title=None, outlet=None, published_date=None, url=None, sections=[], error=error)
 
 
+def document_id(doc: ParsedDocument) -> str:
+    """A document's identity is its normalized text (the contract): the same article saved under
+    two names, or twice in a .jsonl file, is one document. A document that could not be read has
+    no text; it is identified by where it was and what went wrong."""
+    if doc.error is None:
+        return short_hash("text", doc.text)
+    return short_hash("error", doc.source_path, doc.error)
+
+
 def extract_batch(items: list[InputFile], run_id: str = "") -> BatchResult:
-    documents, claims, hashes = [], [], {}
+    """One documents row per document in the batch (a text seen at several paths lists them all in
+    `source_paths`, the first in input order being `source_path`), and the claims of each document,
+    extracted once."""
+    documents, claims, hashes, seen = [], [], {}, {}
     for item in items:
         parsed, digest = parse_input(item)
         hashes[item.source_file] = digest
         for doc in parsed:
-            doc_id = short_hash(doc.source_path, doc.text, doc.error or "")
-            documents.append(document_row(doc, item, doc_id, digest, run_id))
+            doc_id = document_id(doc)
+            if doc_id in seen:
+                seen[doc_id]["source_paths"].append(doc.source_path)
+                continue
+            seen[doc_id] = row = document_row(doc, item, doc_id, digest, run_id)
+            documents.append(row)
             if doc.error is None and doc.text:
                 for claim in extract_claims(doc.text, doc.sections, doc.published_date):
                     key = (claim["span_start"], claim["span_end"], claim["metric"], claim["subject"] or "")
@@ -129,6 +145,7 @@ def document_row(doc: ParsedDocument, item: InputFile, doc_id: str, digest: str,
     return {
         "doc_id": doc_id,
         "source_path": doc.source_path,
+        "source_paths": [doc.source_path],
         "title": doc.title,
         "outlet": doc.outlet,
         "published_date": doc.published_date,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
-from storage.manifest import read_manifest
+from storage.ledger import file_of, read_part
+from storage.manifest import read_manifest, read_models_version
 
 
 @cache
@@ -28,31 +29,55 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+# The SQL the marts are built from (warehouse/runner.py reads them): hashed by path, not imported.
+MODEL_FOLDERS = (PROJECT_ROOT / "warehouse" / "models", PROJECT_ROOT / "warehouse" / "tests")
+
+
+def models_version() -> str:
+    """Hash of the SQL models and tests (names and contents): a model added, edited or removed makes
+    the next run rebuild the marts, even with no new input. Read from the files, as code_version
+    (about twenty small files: not cached, so an edit during a long-lived `serve` counts)."""
+    digest = hashlib.sha256()
+    for folder in MODEL_FOLDERS:
+        for path in sorted(folder.rglob("*.sql")):
+            digest.update(path.relative_to(folder.parent).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class RunPlan:
     to_read: list[InputFile] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
+    # In the manifest but no longer in the input folder: their rows stay unless pruned.
+    vanished: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)  # vanished inputs whose rows this run removes
     # Unchanged by content although size or mtime moved (a touch): the manifest may take their
     # new size and mtime, and no table needs a new version for them.
     touched: list[InputFile] = field(default_factory=list)
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.to_read and not self.deleted
+        return not self.to_read and not self.pruned
+
+    @property
+    def replaced(self) -> set[str]:
+        """The input files whose rows this run replaces: those it reads and those it prunes."""
+        return {item.source_file for item in self.to_read} | set(self.pruned)
 
 
-def nothing_new(input_dir: str, lake: str) -> RunPlan | None:
+def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | None:
     """The plan when a run would find nothing new, read without starting Prefect (a no-op rerun then
-    costs a directory walk, not an orchestration start); None when there is work or anything to
-    recover."""
+    costs a directory walk, not an orchestration start); None when there is work (inputs to read or
+    prune, changed code, changed SQL models) or anything to recover."""
     lake_dir = lakefs.local_lake(lake)
     if lakefs.current_version_dir(lake_dir, "documents") is None or lakefs.journal_dir(lake_dir).exists():
         return None
+    lakefs.verify_tables(lake_dir)  # a damaged table file is named now, not by a later reader
     manifest, code_changed = read_manifest(lake_dir, code_version())
-    if code_changed:
+    if code_changed or read_models_version(lake_dir) != models_version():
         return None
-    plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False)
+    plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False, prune=prune)
     return plan if plan.nothing_to_do else None
 
 
@@ -66,8 +91,13 @@ def current_hash(item: InputFile) -> str | None:
         return None
 
 
-def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]], full_refresh: bool) -> RunPlan:
-    """Split inputs into what to read and what is unchanged; list deleted inputs.
+def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]], full_refresh: bool,
+             prune: bool = False) -> RunPlan:
+    """Split inputs into what to read and what is unchanged; list the inputs that vanished (and,
+    with `prune`, mark them for removal).
+
+    An input is its path relative to the input folder, whichever folder that is: `inbox/a.txt`
+    after `samples/a.txt` is the same input, unchanged if its content is.
 
     A file whose size and mtime match the manifest is unchanged without being read (as rsync
     decides). One whose size matches but whose mtime moved is hashed: the same content means
@@ -87,5 +117,25 @@ def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]],
             plan.touched.append(item)
         else:
             plan.to_read.append(item)
-    plan.deleted = sorted(set(manifest) - present)
+    plan.vanished = sorted(set(manifest) - present)
+    plan.pruned = list(plan.vanished) if prune else []
     return plan
+
+
+def add_companions(plan: RunPlan, inputs: list[InputFile], lake: Path) -> None:
+    """Read again the unchanged files that hold another copy of a document whose first copy this
+    run replaces: the document's row then comes from its new first path, as a fresh build's would
+    (its format, sidecar and file hash are that file's)."""
+    replaced = plan.replaced
+    if not replaced:
+        return
+    present = {item.source_file: item for item in inputs}
+    extra = set()
+    for part in lakefs.current_parts(lake, "documents"):
+        keys = read_part(part, ["source_path", "source_paths"])
+        for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
+            if len(paths) > 1 and file_of(first) in replaced:
+                extra.update(file_of(path) for path in paths)
+    extra = sorted(name for name in extra - replaced if name in present)
+    plan.to_read.extend(present[name] for name in extra)
+    plan.unchanged = [name for name in plan.unchanged if name not in set(extra)]

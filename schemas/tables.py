@@ -26,6 +26,8 @@ DOCUMENTS = pa.schema([
     pa.field("content_sha256", pa.string()),  # of the input file's raw bytes (the whole file for jsonl)
     pa.field("text_sha256", pa.string(), nullable=False),  # of text: equal for the same article under two names
     pa.field("run_id", pa.string(), nullable=False),
+    # every path the document was seen at, in input order; source_path is the first
+    pa.field("source_paths", pa.list_(pa.string()), nullable=False),
 ])
 
 CLAIMS = pa.schema([

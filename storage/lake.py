@@ -48,10 +48,11 @@ JOURNAL_FILES = "files.json"
 JOURNAL_COPIES = "files"
 # Files rewritten in place (by os.replace) rather than versioned: the journal keeps a hard link
 # to each so a rollback can put the old one back.
-IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", "marts/**/*.parquet", "warehouse.duckdb")
+IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", f"{STATE}/*.json", "marts/**/*.parquet", "warehouse.duckdb")
 # Names a writer gives its unfinished files; any left when the lock is taken are a dead run's.
 DEBRIS_PATTERNS = (".*.tmp", ".*.tmp.wal", ".*.link", ".journal-*")
 
+TABLE_NAMES = ("documents", "claims", "runs")  # the versioned tables
 URL_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
 
 _held_lakes: set[Path] = set()  # lakes this process holds the lock of
@@ -118,9 +119,33 @@ def read_table(lake: Path, table: str) -> pa.Table:
         try:
             tables.append(pq.read_table(part).select(schema.names).cast(schema))
         except (pa.ArrowException, OSError, KeyError, ValueError) as error:
-            raise LakeError(f"table {table} has an unreadable file {part}: {first_line(error)}; "
-                            f"restore it or rebuild the lake") from error
+            raise damaged(table, part, error) from error
     return pa.concat_tables(tables)
+
+
+def damaged(table: str, part: Path, error: BaseException) -> LakeError:
+    """The one line for a table file that cannot be read, and what to do about it."""
+    return LakeError(f"table {table} has an unreadable file {part}: {first_line(error)}; restore it from a "
+                     "backup, or move it out of the lake and run again with --full-refresh to read the "
+                     "inputs again")
+
+
+def verify_parts(table: str, parts: list[Path]) -> None:
+    """Each part is a whole Parquet file: its footer reads and its row groups add up to its rows.
+    A truncated file (no footer) or one that is not Parquet is named in one line."""
+    for part in parts:
+        try:
+            metadata = pq.read_metadata(part)
+            if sum(metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)) != metadata.num_rows:
+                raise ValueError("its row groups do not add up to its row count")
+        except (pa.ArrowException, OSError, ValueError) as error:
+            raise damaged(table, part, error) from error
+
+
+def verify_tables(lake: Path) -> None:
+    """Every table's current version is whole; cheap (footers only), made before a run trusts it."""
+    for table in TABLE_NAMES:
+        verify_parts(table, current_parts(lake, table))
 
 
 def first_line(error: BaseException) -> str:
@@ -143,12 +168,14 @@ def publish_version(lake: Path, table: str, keep: list[Path], new_parts: list[pa
     for index, new in enumerate(new_parts):
         target = folder / f"part-{version}-{index:05d}.parquet"
         if isinstance(new, Path):
-            if pq.ParquetFile(new).metadata.num_rows:
+            verify_parts(table, [new])
+            if pq.read_metadata(new).num_rows:
                 os.link(new, target)
         elif new.num_rows:
             write_parquet(new.select(schema.names).cast(schema), target)
     if not any(folder.iterdir()):
         write_parquet(schema.empty_table(), folder / f"part-{version}-empty.parquet")
+    verify_parts(table, sorted(folder.glob("*.parquet")))  # publish nothing a reader cannot read
     fsync_dir(folder)
     link = table_path(lake, table)
     record_previous_link(lake, table)
@@ -226,6 +253,19 @@ def write_state(lake: Path, name: str, table: pa.Table) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     open_journal(lake)
     write_parquet(table.cast(TABLES[name]), folder / f"{name}.parquet")
+
+
+def remove_other_marts(lake: Path, built: set[str]) -> list[str]:
+    """Delete the mart folders of models that no longer exist (a model file removed), so neither
+    a reader's glob nor a publication finds a mart no model builds. Journaled: a rollback puts
+    them back."""
+    stale = [folder for folder in sorted((lake / "marts").glob("*"))
+             if folder.is_dir() and not folder.name.startswith(".") and folder.name not in built]
+    if stale:
+        open_journal(lake)
+    for folder in stale:
+        shutil.rmtree(folder)
+    return [folder.name for folder in stale]
 
 
 # --- the journal: what a rollback needs --------------------------------------------------------

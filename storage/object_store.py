@@ -53,7 +53,7 @@ from storage.atomic import replace_atomically
 from storage.lake import LakeError, first_line, is_lake_url  # noqa: F401 - is_lake_url: callers ask here
 from schemas.tables import TABLES
 
-LAKE_TABLES = ("documents", "claims", "runs")
+LAKE_TABLES = lakefs.TABLE_NAMES
 STATE_NAME = "manifest"
 CURRENT_FILE = "_current.json"
 LISTING_FORMAT = 1

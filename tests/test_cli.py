@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import logging
 import os
+import re
 
+import duckdb
 import pytest
 
 from cli import main as cli
@@ -51,7 +55,7 @@ def test_explain_escapes_whatever_the_explanation_quotes(tmp_path, capsys, monke
     from cli import explain as explain_module
 
     monkeypatch.setattr(explain_module, "explain_file", lambda path: "line one\n  [body] " + HOSTILE_SENTENCE)
-    assert cli.main(["explain", str(tmp_path / "any.txt")]) == 0
+    assert cli.main(["explain", str(tmp_path / "any.txt")]) == 0  # the stand-in explains anything
     out = capsys.readouterr().out
     assert out.startswith("line one\n  [body] North Korea")
     assert "\\x1b[2J" in out and "\\u202e" in out and "\x1b" not in out and "\u202e" not in out
@@ -108,11 +112,18 @@ def test_a_run_with_unreadable_documents_exits_0_and_lists_them_escaped(prefect_
     assert "Traceback" not in captured.err and "INFO" not in captured.err
 
 
-def test_a_run_that_cannot_complete_exits_1_with_one_line(prefect_server, tmp_path, capfd):
+def test_a_run_on_a_missing_folder_is_a_usage_error_told_before_prefect_starts(tmp_path, capfd, monkeypatch):
+    from cli import temporary_server
+
+    def no_prefect():
+        raise AssertionError("Prefect was started")
+
+    monkeypatch.setattr(temporary_server, "ensure_prefect_api", no_prefect)
     capfd.readouterr()
-    assert cli.main(["run", str(tmp_path / "missing"), "--lake", str(tmp_path / "lake")]) == 1
+    assert cli.main(["run", str(tmp_path / "missing"), "--lake", str(tmp_path / "lake")]) == 2
     err = capfd.readouterr().err
     assert err.strip().splitlines() == [f"troopledger: error: input folder {tmp_path / 'missing'} does not exist or is not a folder"]
+    assert not (tmp_path / "lake").exists()
 
 
 def test_a_run_against_a_url_publishes_the_lake_and_query_reads_it_back(prefect_server, tmp_path, monkeypatch, capsys):
@@ -138,3 +149,151 @@ def test_an_unknown_lake_url_scheme_fails_in_one_line(tmp_path, capsys, monkeypa
     assert cli.main(["query", "select 1", "--lake", "nosuchscheme://bucket/lake"]) == 1
     error = capsys.readouterr().err.strip()
     assert error.startswith("troopledger: error: object store nosuchscheme://bucket/lake") and "\n" not in error
+
+
+# --- clear errors and options (issue 14) ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, content, words", [
+    ("missing.txt", None, "no such file"),
+    ("notes.pdf", b"%PDF-1.4", "not an article file (troopledger reads .txt, .md, .markdown"),
+    ("empty.txt", b"", "empty file"),
+    ("binary.txt", bytes(range(256)) * 8, "cannot explain"),
+    ("folder.txt", "dir", "a folder, not a file"),
+])
+def test_explain_exits_1_in_one_line_when_it_explains_nothing(tmp_path, capsys, name, content, words):
+    path = tmp_path / name
+    if content == "dir":
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    assert cli.main(["explain", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1 and words in captured.err
+
+
+def test_explain_reads_a_markdown_suffix(tmp_path, capsys):
+    article = tmp_path / "note.markdown"
+    article.write_text("# Briefing\n\n" + HOSTILE_SENTENCE)
+    assert cli.main(["explain", str(article)]) == 0 and "12,000" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def sample_lake(prefect_server, tmp_path_factory):
+    lake = tmp_path_factory.mktemp("cli") / "lake"
+    assert cli.main(["run", "--lake", str(lake), "--quiet"]) == 0
+    return lake
+
+
+def test_report_and_query_on_a_path_with_no_lake_exit_1_with_the_hint_and_create_nothing(tmp_path, capsys):
+    nowhere = tmp_path / "nowhere"
+    for argv in (["report", "--lake", str(nowhere), "--out", str(tmp_path / "r.html")],
+                 ["query", "select 1", "--lake", str(nowhere)]):
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err.strip()
+        assert err == (f"troopledger: error: {nowhere} holds no lake yet (no warehouse.duckdb): "
+                       f"run `troopledger run --lake {nowhere}` first")
+    assert not nowhere.exists() and not (tmp_path / "r.html").exists()
+
+
+def test_query_on_an_unknown_table_lists_the_views(sample_lake, capsys):
+    assert cli.main(["query", "select * from estimatez", "--lake", str(sample_lake)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "estimatez" in err
+    assert "the views are: claims, documents, estimate_ranges, estimates" in err and "latest_estimates" in err
+
+
+def test_query_formats_limits_and_says_the_total(sample_lake, capsys):
+    lake = ["--lake", str(sample_lake)]
+    total = duckdb.sql(f"select count(*) from read_parquet('{sample_lake}/claims/*.parquet')").fetchall()[0][0]
+    assert cli.main(["query", "select claim_id, metric from claims order by claim_id", "--limit", "3", *lake]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 + 3 + 1 and out[-1] == f"({total} rows in total, first 3 shown; --limit 0 shows all)"
+
+    assert cli.main(["query", "select claim_id, metric from claims", "--format", "csv", "--limit", "0", *lake]) == 0
+    captured = capsys.readouterr()
+    rows = list(csv.reader(io.StringIO(captured.out)))
+    assert rows[0] == ["claim_id", "metric"] and len(rows) == total + 1
+    assert captured.err.strip() == f"({total} rows)"
+
+    assert cli.main(["query", "select metric from claims", "--format", "json", "--limit", "2", *lake]) == 0
+    captured = capsys.readouterr()
+    assert [set(row) for row in json.loads(captured.out)] == [{"metric"}, {"metric"}]
+    assert captured.err.strip() == f"({total} rows in total, first 2 shown; --limit 0 shows all)"
+
+
+def test_an_empty_input_folder_says_it_found_no_articles(sample_lake, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "readme.pdf").write_bytes(b"%PDF")
+    assert cli.main(["run", str(empty), "--lake", str(tmp_path / "lake")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"No articles found in {empty}: no file ends in .txt, .md, .markdown, .html, .htm, .jsonl.")
+    assert cli.main(["run", str(empty), "--lake", str(tmp_path / "lake")]) == 0
+    assert capsys.readouterr().out.startswith("No articles found")
+
+
+def test_help_lists_every_argument_with_its_default(capsys):
+    for command in ("run", "query", "explain", "report", "serve"):
+        with pytest.raises(SystemExit) as exit_code:
+            cli.main([command, "--help"])
+        assert exit_code.value.code == 0
+        text = capsys.readouterr().out
+        for action in cli.build_parser()._subparsers._group_actions[0].choices[command]._actions:
+            if action.dest == "help":
+                continue
+            assert action.help, (command, action.dest)
+            if action.default not in (None, False) and not isinstance(action.default, bool):
+                assert "default" in action.help, (command, action.dest)
+
+
+# --- progress and timing ---------------------------------------------------------------------------
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_live_bar_on_a_terminal_and_a_line_a_batch_otherwise():
+    from cli.progress import BarProgress, LineProgress, listener_for
+
+    events = [("extracting", {"files": 500, "batches": 2}), ("batch", {"files": 250, "claims": 40}),
+              ("batch", {"files": 250, "claims": 60}), ("phase", {"name": "extraction", "seconds": 1.0})]
+    terminal = Terminal()
+    bar = listener_for(quiet=False, stream=terminal)
+    assert isinstance(bar, BarProgress)
+    for event in events:
+        bar(*event)
+    assert "500/500" in terminal.getvalue() and "100 claims" in terminal.getvalue()
+    log = io.StringIO()
+    lines = listener_for(quiet=False, stream=log)
+    assert isinstance(lines, LineProgress)
+    for event in events:
+        lines(*event)
+    assert log.getvalue().splitlines()[0] == "extracting 500 files in 2 batches"
+    second = log.getvalue().splitlines()[1]
+    assert second.startswith("extracted 250/500 files, 40 claims, ") and second.endswith(" files/s")
+    assert len(log.getvalue().splitlines()) == 1 + 2, "a line a batch, nothing more"
+    assert listener_for(quiet=True, stream=terminal) is None
+
+
+def test_a_real_run_prints_a_line_a_batch_and_its_whole_time_in_parts(prefect_server, tmp_path, capfd):
+    capfd.readouterr()
+    assert cli.main(["run", "--lake", str(tmp_path / "lake")]) == 0
+    captured = capfd.readouterr()
+    progress = [line for line in captured.err.splitlines() if line.startswith("extract")]
+    assert progress[0].startswith("extracting ") and len(progress) == 2, captured.err
+    head = captured.out.splitlines()[0]
+    match = re.fullmatch(r"Run \S+ \(([\d.]+) s: start-up ([\d.]+), extraction ([\d.]+), commit ([\d.]+), "
+                         r"models ([\d.]+)\)", head)
+    assert match, head
+    whole, *parts = map(float, match.groups())
+    assert abs(whole - sum(parts)) < 0.05 and all(part >= 0 for part in parts)
+
+
+def test_quiet_prints_nothing_but_errors(prefect_server, tmp_path, capfd):
+    capfd.readouterr()
+    assert cli.main(["run", "--lake", str(tmp_path / "lake"), "--quiet"]) == 0
+    captured = capfd.readouterr()
+    assert captured.out == "" and [line for line in captured.err.splitlines() if "troopledger" in line] == []
+    assert cli.main(["run", "--lake", str(tmp_path / "lake"), "-q"]) == 0
+    assert capfd.readouterr().out == ""

@@ -85,9 +85,10 @@ def test_a_name_that_is_not_utf8_is_listed_with_escapes_and_still_read(hostile_d
 def test_every_input_gets_a_documents_row_in_a_real_run(prefect_server, hostile_dir, tmp_path, alarm):
     lake = tmp_path / "lake"
     ingest(input_dir=str(hostile_dir), lake=str(lake))
-    rows = duckdb.sql(f"select source_path, error, text from read_parquet('{lake}/documents/**/*.parquet', "
+    rows = duckdb.sql(f"select source_paths, error, text from read_parquet('{lake}/documents/**/*.parquet', "
                       "hive_partitioning = true)").fetchall()
-    by_path = {path: (error, text) for path, error, text in rows}
+    # a text seen at several paths is one row listing them all
+    by_path = {path: (error, text) for paths, error, text in rows for path in paths}
     assert set(by_path) == set(EXPECTED)
     for path, problem in EXPECTED.items():
         error, text = by_path[path]
@@ -98,13 +99,14 @@ def test_every_input_gets_a_documents_row_in_a_real_run(prefect_server, hostile_
     assert all("secret" not in text for _, text in by_path.values())
 
 
-def test_duplicate_content_under_two_names_gives_two_rows_with_one_text_hash(prefect_server, hostile_dir, tmp_path, alarm):
+def test_duplicate_content_under_two_names_is_one_document_listing_both(prefect_server, hostile_dir, tmp_path, alarm):
     lake = tmp_path / "lake"
     ingest(input_dir=str(hostile_dir), lake=str(lake))
-    rows = duckdb.sql(f"select doc_id, text_sha256 from read_parquet('{lake}/documents/**/*.parquet') "
-                      "where source_path in ('copy_one.txt', 'copy_two.txt')").fetchall()
-    assert len(rows) == 2
-    assert rows[0][0] != rows[1][0] and rows[0][1] == rows[1][1]
+    rows = duckdb.sql(f"select source_path, source_paths from read_parquet('{lake}/documents/**/*.parquet') "
+                      "where list_contains(source_paths, 'copy_one.txt')").fetchall()
+    assert len(rows) == 1
+    first, paths = rows[0]
+    assert first == paths[0] and {"copy_one.txt", "copy_two.txt"} <= set(paths)
 
 
 def test_an_unreadable_file_becomes_an_error_row(tmp_path, monkeypatch):
@@ -179,6 +181,8 @@ def test_same_size_new_content_is_read(tmp_path):
     assert [i.source_file for i in plan.to_read] == ["a.txt"] and not plan.touched
 
 
-def test_a_deleted_input_is_planned_as_deleted(tmp_path):
+def test_an_input_no_longer_there_is_kept_unless_pruned(tmp_path):
     plan = plan_run([], {"gone.txt": (10, 1, "abc")}, full_refresh=False)
-    assert plan.deleted == ["gone.txt"] and not plan.nothing_to_do
+    assert plan.vanished == ["gone.txt"] and plan.pruned == [] and plan.nothing_to_do
+    plan = plan_run([], {"gone.txt": (10, 1, "abc")}, full_refresh=False, prune=True)
+    assert plan.pruned == ["gone.txt"] and not plan.nothing_to_do

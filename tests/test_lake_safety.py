@@ -151,8 +151,8 @@ def test_incremental_runs_equal_a_full_rebuild(builds, tmp_path, fixed_code_vers
     inputs = make_inputs(tmp_path / "in")
     ingest(input_dir=str(inputs), lake=str(lake))
     change_inputs(inputs)
-    summary = ingest(input_dir=str(inputs), lake=str(lake))
-    assert summary["inputs_deleted"] == 2
+    summary = ingest(input_dir=str(inputs), lake=str(lake), prune=True)
+    assert summary["inputs_pruned"] == 2 and summary["pruned_documents"] == 2
     for table in TABLES:
         assert rows(lake, table) == builds["expected"]["after"][table], table
     assert_clean(lake)
@@ -192,7 +192,7 @@ def check_after_kill(lake: Path, builds) -> None:
 
 
 def check_next_run_heals(lake: Path, builds) -> None:
-    ingest(input_dir=str(builds["after"]), lake=str(lake))
+    ingest(input_dir=str(builds["after"]), lake=str(lake), prune=True)
     for table in TABLES:
         assert rows(lake, table) == builds["expected"]["after"][table], table
     assert_readable(lake)
@@ -204,7 +204,7 @@ def check_next_run_heals(lake: Path, builds) -> None:
 
 def test_sigkill_at_each_commit_step_then_the_next_run_heals(builds, cli_env, tmp_path):
     probe = copy_lake(builds["lakes"]["before"], tmp_path / "probe")
-    counting = subprocess.run(CRASH_HELPER + [str(probe), "0", "run", str(builds["after"]), "--lake", str(probe)],
+    counting = subprocess.run(CRASH_HELPER + [str(probe), "0", "run", str(builds["after"]), "--prune", "--lake", str(probe)],
                               env=cli_env, capture_output=True, text=True)
     assert counting.returncode == 0, counting.stderr
     renames = int(counting.stdout.strip().splitlines()[-1].split()[-1])
@@ -216,7 +216,7 @@ def test_sigkill_at_each_commit_step_then_the_next_run_heals(builds, cli_env, tm
     # (Three steps keep the suite fast; the random-delay test below covers other moments.)
     for step in sorted({8, renames // 2 + 2, renames - 1}):
         lake = copy_lake(builds["lakes"]["before"], tmp_path / f"lake_{step}")
-        killed = subprocess.run(CRASH_HELPER + [str(lake), str(step), "run", str(builds["after"]), "--lake", str(lake)],
+        killed = subprocess.run(CRASH_HELPER + [str(lake), str(step), "run", str(builds["after"]), "--prune", "--lake", str(lake)],
                                 env=cli_env, capture_output=True, text=True)
         assert killed.returncode == -signal.SIGKILL, (step, killed.stderr[-2000:])
         check_after_kill(lake, builds)
@@ -226,13 +226,13 @@ def test_sigkill_at_each_commit_step_then_the_next_run_heals(builds, cli_env, tm
 def test_sigkill_after_random_delays_then_the_next_run_heals(builds, cli_env, tmp_path):
     lake = copy_lake(builds["lakes"]["before"], tmp_path / "timing")
     started = time.monotonic()
-    subprocess.run(troopledger(lake, "run", str(builds["after"]), "--lake", str(lake)), env=cli_env, check=True,
+    subprocess.run(troopledger(lake, "run", str(builds["after"]), "--prune", "--lake", str(lake)), env=cli_env, check=True,
                    capture_output=True)
     whole_run = time.monotonic() - started
     delays = random.Random(6).sample([whole_run * f for f in (0.6, 0.7, 0.8, 0.88, 0.95)], 2)
     for trial, delay in enumerate(delays):
         lake = copy_lake(builds["lakes"]["before"], tmp_path / f"lake_{trial}")
-        process = subprocess.Popen(troopledger(lake, "run", str(builds["after"]), "--lake", str(lake)), env=cli_env,
+        process = subprocess.Popen(troopledger(lake, "run", str(builds["after"]), "--prune", "--lake", str(lake)), env=cli_env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
@@ -248,7 +248,7 @@ def test_a_batch_staged_by_a_killed_run_is_reused_by_the_next(builds, cli_env, t
     lake = copy_lake(builds["lakes"]["before"], tmp_path / "lake")
     # rename 1 makes the staging folder's generation, renames 2 and 3 put the staged batch's
     # documents and claims in place; die at the next one
-    killed = subprocess.run(CRASH_HELPER + [str(lake), "4", "run", str(builds["after"]), "--lake", str(lake)],
+    killed = subprocess.run(CRASH_HELPER + [str(lake), "4", "run", str(builds["after"]), "--prune", "--lake", str(lake)],
                             env=cli_env, capture_output=True, text=True)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert sorted(p.name for p in (lake / "_staging").rglob("*.parquet")) == ["claims.parquet", "documents.parquet"]
@@ -268,7 +268,7 @@ def test_a_held_lock_names_its_holder_and_the_wait_is_bounded(builds, cli_env, t
     before = {t: rows(lake, t) for t in TABLES}
     with lakefs.lake_lock(lake, wait_seconds=0):
         started = time.monotonic()
-        result = subprocess.run(troopledger(lake, "run", str(builds["after"]), "--lake", str(lake), "--lock-wait", "2"),
+        result = subprocess.run(troopledger(lake, "run", str(builds["after"]), "--prune", "--lake", str(lake), "--lock-wait", "2"),
                                 env=cli_env, capture_output=True, text=True)
         waited = time.monotonic() - started
     assert result.returncode == 1
@@ -280,7 +280,7 @@ def test_a_held_lock_names_its_holder_and_the_wait_is_bounded(builds, cli_env, t
 
 def test_two_runs_started_at_once_leave_one_valid_lake(builds, cli_env, tmp_path):
     lake = tmp_path / "lake"
-    command = troopledger(lake, "run", str(builds["after"]), "--lake", str(lake), "--json")
+    command = troopledger(lake, "run", str(builds["after"]), "--prune", "--lake", str(lake), "--json")
     processes = [subprocess.Popen(command, env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(2)]
     outcomes = [process.communicate(timeout=300) for process in processes]
@@ -308,7 +308,7 @@ def test_a_reader_holding_the_warehouse_open_never_blocks_a_run(builds, tmp_path
                               stdout=subprocess.PIPE, text=True)
     try:
         old_count = int(holder.stdout.readline())
-        summary = ingest(input_dir=str(builds["after"]), lake=str(lake))
+        summary = ingest(input_dir=str(builds["after"]), lake=str(lake), prune=True)
         assert summary["run_id"] is not None
         holder.stdin.write("\n")
         holder.stdin.flush()
@@ -363,7 +363,7 @@ def test_a_full_disk_fails_in_one_line_and_keeps_the_tables(builds, tmp_path, mo
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(lakefs.pq, "write_table", disk_full)
-    code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake)], capfd)
+    code, err = run_cli_in_process(["run", str(builds["after"]), "--prune", "--lake", str(lake)], capfd)
     assert_failed_cleanly(code, err, lake, before, "No space left on device")
 
 
@@ -378,7 +378,7 @@ def test_a_model_with_an_error_fails_in_one_line_and_rolls_the_tables_back(build
     real_models = warehouse.runner.discover_models()
     monkeypatch.setattr(warehouse.runner, "discover_models",
                         lambda: real_models + [warehouse.runner.Model("broken_mart", "marts", broken)])
-    code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake)], capfd)
+    code, err = run_cli_in_process(["run", str(builds["after"]), "--prune", "--lake", str(lake)], capfd)
     assert_failed_cleanly(code, err, lake, before, "broken_mart")
     assert {p.name: p.read_bytes() for p in (lake / "marts").rglob("*.parquet")} == marts_before
 
@@ -389,7 +389,7 @@ def test_a_corrupt_parquet_file_fails_in_one_line_and_is_left_for_a_human(builds
     part = lakefs.current_parts(lake, "runs")[0]
     part.unlink()  # a fresh inode, so the clean build's hard-linked copy stays whole
     part.write_bytes(b"PAR1 this is not parquet PAR1")
-    code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake)], capfd)
+    code, err = run_cli_in_process(["run", str(builds["after"]), "--prune", "--lake", str(lake)], capfd)
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert "unreadable file" in err and part.name in err
     assert {t: rows(lake, t) for t in TABLES} == builds["expected"]["before"]
@@ -422,7 +422,7 @@ def test_a_read_only_lake_fails_in_one_line_and_keeps_the_tables(builds, tmp_pat
 
         monkeypatch.setattr(builtins, "open", read_only_open)
     try:
-        code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake)], capfd)
+        code, err = run_cli_in_process(["run", str(builds["after"]), "--prune", "--lake", str(lake)], capfd)
     finally:
         if mounted:
             subprocess.run(["umount", str(lake)], check=True)
@@ -444,3 +444,36 @@ def test_a_staging_folder_keeps_its_generation_until_it_is_removed(tmp_path):
     assert lakefs.staging_generation(staging) == first
     lakefs.remove_staging(tmp_path / "lake")
     assert lakefs.staging_generation(staging) != first
+
+
+@pytest.mark.parametrize("table", ["documents", "claims"])
+def test_a_truncated_table_file_is_named_by_the_next_run_and_full_refresh_repairs(builds, tmp_path, capfd, table,
+                                                                                 fixed_code_version):
+    """A part that lost its footer (a truncated copy, a bad disk) never passes silently: the next run,
+    even one with nothing new, fails in one line naming it; moved away, --full-refresh reads the
+    inputs again and the lake is whole."""
+    lake = copy_lake(builds["lakes"]["after"], tmp_path / "lake")
+    ingest(input_dir=str(builds["after"]), lake=str(lake))  # the copy's manifest takes this code version
+    part = lakefs.current_parts(lake, table)[0]
+    whole = part.read_bytes()
+    part.unlink()  # a fresh inode, so the clean build's hard-linked copy stays whole
+    part.write_bytes(whole[: len(whole) // 2])
+    for args in (["run", str(builds["after"]), "--lake", str(lake)],
+                 ["run", str(builds["after"]), "--lake", str(lake), "--full-refresh"]):
+        code, err = run_cli_in_process(args, capfd)
+        assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        assert f"table {table} has an unreadable file {part}" in err and "--full-refresh" in err
+    part.rename(tmp_path / "damaged.parquet")
+    code, err = run_cli_in_process(["run", str(builds["after"]), "--lake", str(lake), "--full-refresh"], capfd)
+    assert code == 0, err
+    assert {t: rows(lake, t) for t in TABLES} == builds["expected"]["after"]
+    assert_readable(lake)
+
+
+def test_a_version_with_a_damaged_file_is_never_published(tmp_path):
+    lake = tmp_path / "lake"
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not a whole file")
+    with pytest.raises(lakefs.LakeError, match="table claims has an unreadable file"):
+        lakefs.publish_version(lake, "claims", [], [broken], "v1")
+    assert not (lake / "claims").exists(), "the table link was never made"

@@ -23,12 +23,11 @@ from conftest import ROOT
 from storage import lake as lakefs
 from storage import object_store
 from inputs.extract import stage_batch
-from flows.ingest import commit_tables, new_run_id, run_record
+from flows.ingest import build_models, commit_tables, new_run_id, run_record
 from inputs.discovery import SAMPLES_DIR, discover_inputs
 from inputs.plan import code_version, nothing_new, plan_run
 from storage.manifest import read_manifest
 from storage.lake import LakeError
-from warehouse.runner import build_warehouse
 
 FIRST_RUN = ("2024-10-18_nis_first_deployment.txt", "2025-04-30_nis_briefing.txt", "2025-04-30_nis_briefing.meta.json")
 SECOND_RUN = ("2025-02-14_hur_missing.txt", "wire_digest.jsonl")
@@ -52,7 +51,7 @@ def run_pipeline(inputs: Path, lake: Path) -> None:
         staged = [stage_batch(plan.to_read, lakefs.staging_dir(lake) / "batch", run_id)]
         row = run_record(run_id, datetime.now(timezone.utc), inputs, found, plan, staged, code_version())
         commit_tables.fn(lake, plan, staged, row, found)
-        build_warehouse(lake)
+        build_models.fn(lake)
 
 
 def change_inputs(inputs: Path) -> None:
@@ -269,7 +268,7 @@ def test_pull_into_an_empty_folder_gives_the_published_lake(workspace, tmp_path,
         assert lakefs.read_table(fresh, table).sort_by(SORT_KEYS[table]).equals(expected)
     assert lakefs.read_state(fresh, "manifest").equals(lakefs.read_state(lake, "manifest"))
     assert not (fresh / "marts").exists(), "storage builds no marts: the caller does"
-    build_warehouse(fresh)
+    build_models.fn(fresh)  # as the flow does after a pull
     assert sorted(p.name for p in (fresh / "marts").glob("*/*.parquet")) == \
         sorted(p.name for p in (lake / "marts").glob("*/*.parquet"))
     assert (fresh / "warehouse.duckdb").is_file()

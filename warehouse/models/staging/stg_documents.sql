@@ -16,6 +16,7 @@
 -- content_sha256: SHA-256 of the input file's raw bytes (of the whole file for .jsonl)
 -- text_sha256: SHA-256 of the text: equal for the same article under two names
 -- run_id: the pipeline run that wrote the row
+-- source_paths: every path the document was seen at, in input order; source_path is the first
 
 with source as (
 
@@ -37,7 +38,8 @@ renamed as (
         source_file,
         content_sha256,
         text_sha256,
-        run_id
+        run_id,
+        source_paths
 
     from source
 
