@@ -12,7 +12,7 @@
 -- statements) or `repeat_gap_days` (undated reports, which repeat an earlier statement for a while)
 -- after every earlier window of the run has ended. A span joins the event stated within it.
 -- One sort and running windows per key: linear in the mentions (n log n for the sort), never pairs.
--- The event id hashes the key and the first mention of the event (its window start and claim id).
+-- The event id hashes the key and the window start of the event's first mention.
 
 with claims as (
 
@@ -99,14 +99,14 @@ with_event_start as (
 
     select
         *,
-        -- the window_start of the mention that started this mention's event (the same sort as above)
-        max(case when starts_event then coalesce(cast(window_start as varchar), 'undated') || '|' || claim_id end)
-            over (
-                partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high,
-                             window_start is null
-                order by window_start, window_end, claim_id
-                rows between unbounded preceding and current row
-            ) as event_start
+        -- the window start of the mention that started this mention's event (the same sort as
+        -- above): starts only grow along the sort, so the running max is the current event's start
+        max(case when starts_event then window_start end) over (
+            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high,
+                         window_start is null
+            order by window_start, window_end, claim_id
+            rows between unbounded preceding and current row
+        ) as event_start
 
     from with_start
 
@@ -118,7 +118,8 @@ final as (
         * exclude (previous_window_end, position, starts_event, event_start),
         md5(concat_ws('|',
             claimant, metric, coalesce(subject, '-'), unit, scope,
-            cast(is_range as varchar), cast(key_low as varchar), cast(key_high as varchar), event_start
+            cast(is_range as varchar), cast(key_low as varchar), cast(key_high as varchar),
+            coalesce(cast(event_start as varchar), 'undated')
         )) as event_id
 
     from with_event_start
