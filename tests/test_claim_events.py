@@ -195,3 +195,19 @@ def test_two_claimants_disagreeing_are_one_disagreement_and_an_event_each(tmp_pa
     assert pairs == [("RU", "KR"), ("RU", "UA")]
     flat = mart(tmp_path, "claim_claimants", "claim_id = 'both' order by claimant")
     assert [(row["claimant"], row["claimant_count"]) for row in flat] == [("KR", 2), ("UA", 2)]
+
+
+def test_undated_reports_of_one_figure_are_one_event_and_undated_articles_one_of_their_own(tmp_path):
+    """Outlets repeat a figure for weeks after it was stated: reports within 14 days of the previous
+    one are the same claim. Articles with no date at all make one undated event, not one each."""
+    days = ["2025-01-10", "2025-01-12", "2025-01-20", "2025-02-01", "2025-03-15"]
+    documents = [document(f"d{i}", published=day) for i, day in enumerate(days)]
+    documents += [document("u1", published=None), document("u2", published=None)]
+    claims = [claim(f"c{i}", f"d{i}", 11000, 11000, claimants=("KR-NIS",), reported=day) for i, day in enumerate(days)]
+    claims += [claim(f"undated{i}", f"u{i}", 11000, 11000, claimants=("KR-NIS",), reported=None) for i in (1, 2)]
+    write_lake(tmp_path, documents, claims)
+
+    build_warehouse(tmp_path)
+
+    found = [(e["stated_on"], e["mentions"]) for e in events(tmp_path)]
+    assert found == [(DAY("2025-01-10"), 4), (DAY("2025-03-15"), 1), (None, 2)]

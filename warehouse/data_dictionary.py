@@ -18,8 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from warehouse.runner import (
-    DEFAULT_MART_SECTIONS, MODELS_DIR, PUBLISHED_LAYER, RAW_TABLES, discover_models, prepare_connection,
-    run_models,
+    DEFAULT_MART_SECTIONS, EVENT_GAP_DAYS, MODELS_DIR, PUBLISHED_LAYER, RAW_TABLES, REPEAT_GAP_DAYS,
+    discover_models, prepare_connection, run_models,
 )
 
 LAKE_TABLE_PURPOSE = {
@@ -125,7 +125,51 @@ links to other stories stay in `claims`); `build_warehouse(lake, mart_sections=.
 Documents with the same text (equal `text_sha256`) count once in the marts.
 """
 
+CLAIM_EVENTS = f"""## How claim events are grouped
+
+A claim event (`claim_events`) is one claim a source made: one claimant, metric, subject, unit and
+scope, a figure, and the day the claimant stated it, however many outlets reported it and in
+whatever words. The mentions counted (sections headline, body and caption; each article once) are
+grouped by these rules (`warehouse/models/intermediate/int_claim_event_mentions.sql`):
+
+1. **Same claimant.** A claim naming several claimants ("according to South Korean, Ukrainian and
+   Western sources") is one mention of each (`claim_claimants`), so one event of each. Figures in an
+   outlet's own voice group under the claimant `unattributed`.
+2. **Same metric, subject, unit and scope.** A part of the force ("1,000 sappers"), an increment
+   ("3,000 more in January") or a plan ("will send 6,000") is never the same event as a total.
+3. **The same figure, up to a reporter's rounding and hedging.** A point figure keys on `value_best`
+   rounded to two significant digits, whatever its qualifier: "about 4,700", "4,700", "some 4,700" and
+   "at least 4,700" are one event; 3,000 and 4,000 are two. A range or vague amount keys on both of
+   its bounds, rounded the same way, so "10,000 to 12,000" is not the same as "11,000".
+4. **Stated within a few days.** Each mention has a statement window: `[stated_from, stated_to]` where
+   the text dates the statement ("told lawmakers on Wednesday": one day; "said last week": that
+   week), else its report date. Sorted by window start, a mention joins the event before it unless
+   its window starts more than {EVENT_GAP_DAYS} days (a dated statement) or {REPEAT_GAP_DAYS} days (an undated
+   report, which often repeats an earlier statement) after every earlier window of the event ended.
+   A statement dated by a span therefore joins the event stated within it. Mentions with no date at
+   all form one undated event per figure.
+5. **`stated_on`** is the statement's own day where a mention gives one; else the earliest report,
+   moved into the statement span where mentions give one ("said in January" reported only in April:
+   31 January); else the earliest report. `stated_on_basis` says which.
+6. **The figure shown** (`value_low`, `value_high`, `qualifier`, `value_best`, `number_text`,
+   `example_claim_id`) is the most precise form: exact, then approximate, then bounded ("more than",
+   "up to"), then range, then vague; the earliest report on a tie. `forms` lists every form as written.
+7. **Killed and wounded.** Where a claimant states exactly one killed and one wounded figure on one
+   day and they add up (within 3%) to its casualties figure of that day, the events are linked: the
+   casualties event lists them in `components`, each names it in `component_of`. Where it states no
+   casualties figure that day, a casualties event is derived from the two (`derived` true), never
+   beside or instead of a stated one.
+
+Grouping is one sort and running windows per key: linear in the mentions, never pairs of mentions.
+`timeline`, `latest_estimates`, `latest_by_scope` and `source_disagreements` are built on claim
+events; disagreements pair two different claimants' latest totals of a month.
+"""
+
 BI_TOOLS = """## Connecting BI tools
+
+Any Parquet reader reads the marts (`tests/test_bi_connect.py` reads every one with the oldest
+DuckDB release `pyproject.toml` allows). `claim_claimants` has one row per claim and claimant, so a
+dashboard needs no UNNEST of the `claims.claimants` list; `claim_events` counts each claim once.
 
 The views in `LAKE/warehouse.duckdb` read the Parquet files by absolute path, as they were when
 the warehouse was built. A tool on the same machine (or one that sees the lake at the same path)
@@ -160,6 +204,7 @@ def render_data_dictionary() -> str:
     parts += [lake_table_section(table, schema) for table, schema in RAW_TABLES.items()]
     parts.append("## Marts\n")
     parts += [mart_section(name, columns) for name, columns in sorted(mart_columns().items())]
+    parts.append(CLAIM_EVENTS)
     parts.append(BI_TOOLS)
     return "\n".join(parts)
 

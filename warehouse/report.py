@@ -1,31 +1,40 @@
-"""One self-contained HTML report of the marts: charts, latest estimates, disagreements, evidence.
+"""One self-contained HTML report of the marts: charts of claim events, tables, evidence.
 
     write_report(lake, out) -> out
 
-The file needs no network and runs no script: charts are inline SVG drawn here, a Content
-Security Policy forbids scripts and remote loads, and every piece of article text is escaped.
-Every number links to an evidence entry at the bottom: the sentence, the article and where it
-came from.
+The page is rendered from Jinja2 templates (`warehouse/templates/`) with autoescaping on, so every
+piece of article text is escaped. It needs no network: charts are inline SVG laid out here, and the
+only script (sorting, filtering by claimant and metric, CSV download) and stylesheet are inline,
+allowed by a Content Security Policy that names their SHA-256 hashes and nothing else.
+
+Chart points are claim events (one per claim a source made, however many outlets repeated it) at the
+day the claimant stated them, on one time axis shared by every chart. A claimant's line joins only
+its totals; increments, parts and plans are hollow markers of their own shapes, never joined.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
-import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pyarrow as pa
 
 from schemas import tables
 from warehouse.runner import build_warehouse, mart_path, sql_string, table_glob
 
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 CHART_SUBJECT = "KP"
 CHART_UNIT = "persons"
-OWN_VOICE_SERIES = "outlets' own voice"
+OWN_VOICE = "unattributed"
+# Caps that keep the page light on a big lake; every row stays in the marts.
+EVENTS_SHOWN = 1000
+POINTS_PER_CHART = 1500
 DISAGREEMENTS_SHOWN = 200
 # Distinguishable on white, and for common colour-vision deficiencies (Okabe-Ito, then extras).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
@@ -35,28 +44,22 @@ METRIC_TITLES = {
     "troops_deployed": "Troops deployed", "killed": "Killed", "wounded": "Wounded",
     "casualties": "Casualties (killed and wounded)", "captured": "Captured", "missing": "Missing",
 }
+SCOPE_TITLES = {"total": "total (joined by the claimant's line)", "increment": "increment (a window's addition)",
+                "part": "part of the force", "planned": "planned or announced"}
 QUALIFIER_WORDS = {
     "approx": "about {}", "more_than": "more than {}", "at_least": "at least {}",
     "less_than": "fewer than {}", "at_most": "up to {}",
 }
 
-CHART_WIDTH, CHART_HEIGHT = 880, 300
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 70, 20, 15, 35
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+CHART_WIDTH = 880
+FULL_HEIGHT, SMALL_HEIGHT = 300, 150
+SMALL_CHART_POINTS = 2  # a metric with this many points or fewer gets the small chart
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 78, 20, 15, 48
 
 
 def anchor(claim_id: str) -> str:
     """An HTML id for a claim's evidence entry, whatever characters the claim id holds."""
     return "claim-" + hashlib.sha1(claim_id.encode("utf-8")).hexdigest()[:16]
-
-
-def evidence_link(claim_id: str | None, text: str) -> str:
-    if not claim_id:
-        return esc(text)
-    return f'<a href="#{anchor(claim_id)}">{esc(text)}</a>'
 
 
 def safe_url(url: str | None) -> str | None:
@@ -82,6 +85,10 @@ def format_value(low, high, qualifier: str, unit: str = "persons") -> str:
     return QUALIFIER_WORDS.get(qualifier, "{}").format(number)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 # ---- reading the lake ----
 
 def query(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -101,51 +108,54 @@ def read_table(lake: Path, table: str) -> str:
 @dataclass
 class ReportData:
     points: list[dict]
-    bands: list[dict]
+    events: list[dict]
+    event_total: int
     latest: list[dict]
+    other_scopes: list[dict]
     disagreements: list[dict]
     disagreement_total: int
     evidence: list[dict]
     counts: dict
-    undated_estimates: int
+    undated_events: int
 
 
 def load_report_data(lake: Path) -> ReportData:
+    chart_filter = f"subject = {sql_string(CHART_SUBJECT)} and unit = {sql_string(CHART_UNIT)}"
     with duckdb.connect() as con:
         for table, schema in (("documents", tables.DOCUMENTS), ("claims", tables.CLAIMS), ("runs", tables.RUNS)):
             con.register(f"{table}_empty", schema.empty_table())
+        events_sql = f"select * from {read_mart(lake, 'claim_events')}"
         points = query(con, f"""
-            select metric, reported_date,
-                   case when source_kind = 'claimant' then source else {sql_string(OWN_VOICE_SERIES)} end as series,
-                   median(median_best) as value, sum(mentions) as mentions, min(example_claim_id) as claim_id
-            from {read_mart(lake, 'figures_by_source_date')}
-            where subject = '{CHART_SUBJECT}' and unit = '{CHART_UNIT}' and reported_date is not null
-            group by all order by metric, series, reported_date""")
-        bands = query(con, f"""
-            select metric, month, lowest_best, highest_best, claimants
-            from {read_mart(lake, 'estimate_ranges')}
-            where subject = '{CHART_SUBJECT}' and unit = '{CHART_UNIT}' order by metric, month""")
+            select * from ({events_sql}) where {chart_filter} and stated_on is not null
+            qualify row_number() over (partition by metric order by documents desc, stated_on, event_id)
+                <= {POINTS_PER_CHART}
+            order by metric, claimant, stated_on, value_best, event_id""")
+        event_total = con.execute(f"select count(*) from ({events_sql})").fetchall()[0][0]
+        events = query(con, f"""
+            {events_sql}
+            order by subject = {sql_string(CHART_SUBJECT)} desc, stated_on desc nulls last, documents desc, event_id
+            limit {EVENTS_SHOWN}""")
         latest = query(con, f"""
             select * from {read_mart(lake, 'latest_estimates')}
-            order by subject = '{CHART_SUBJECT}' desc, metric, subject, unit, claimant""")
+            order by subject = {sql_string(CHART_SUBJECT)} desc, metric, subject, unit, claimant""")
+        other_scopes = query(con, f"""
+            select * from {read_mart(lake, 'latest_by_scope')} where scope <> 'total'
+            order by subject = {sql_string(CHART_SUBJECT)} desc, metric, subject, unit, claimant, scope""")
         disagreements_sql = f"select * from {read_mart(lake, 'source_disagreements')}"
         disagreement_total = con.execute(f"select count(*) from ({disagreements_sql})").fetchall()[0][0]
         disagreements = query(con, f"""
             {disagreements_sql}
-            order by subject = '{CHART_SUBJECT}' desc, month desc, gap desc, lower_source, higher_source
+            order by subject = {sql_string(CHART_SUBJECT)} desc, month desc, gap desc, lower_source, higher_source
             limit {DISAGREEMENTS_SHOWN}""")
-        undated_estimates = con.execute(f"""
-            select count(*) from {read_mart(lake, 'estimates')}
-            where subject = '{CHART_SUBJECT}' and unit = '{CHART_UNIT}' and last_reported_date is null
-            """).fetchall()[0][0]
-        cited = sorted({row["claim_id"] for row in points}
-                       | {row["example_claim_id"] for row in latest}
+        undated_events = con.execute(
+            f"select count(*) from ({events_sql}) where {chart_filter} and stated_on is null").fetchall()[0][0]
+        cited = sorted({row["example_claim_id"] for row in points + events + latest + other_scopes}
                        | {row[side] for row in disagreements
                           for side in ("lower_example_claim_id", "higher_example_claim_id")})
         con.register("cited", pa.table({"claim_id": pa.array(cited, pa.string())}))
         evidence = query(con, f"""
             select c.claim_id, c.metric, c.subject, c.section, c.number_text, c.sentence, c.claimants,
-                   c.value_low, c.value_high, c.qualifier, c.unit,
+                   c.value_low, c.value_high, c.qualifier, c.unit, c.scope,
                    d.title, d.outlet, d.published_date, d.source_path, d.url
             from {read_table(lake, 'claims')} c
             join cited using (claim_id)
@@ -156,11 +166,22 @@ def load_report_data(lake: Path) -> ReportData:
                    (select count(*) from {read_table(lake, 'claims')}) as claims,
                    (select count(*) from {read_mart(lake, 'runs')}) as runs,
                    (select max(finished_at) from {read_mart(lake, 'runs')}) as last_run""").to_arrow_table().to_pylist()[0]
-    return ReportData(points, bands, latest, disagreements, disagreement_total, evidence, counts,
-                      undated_estimates)
+    for row in evidence:
+        row["before"], row["marked"], row["after"] = mark_number(row["sentence"] or "", row["number_text"] or "")
+    return ReportData(points, events, event_total, latest, other_scopes, disagreements, disagreement_total,
+                      evidence, counts, undated_events)
 
 
-# ---- the chart ----
+def mark_number(sentence: str, number_text: str) -> tuple[str, str, str]:
+    """The sentence split around the number phrase (before, phrase, after); all before when absent."""
+    start = sentence.find(number_text) if number_text else -1
+    if start < 0:
+        return sentence, "", ""
+    end = start + len(number_text)
+    return sentence[:start], sentence[start:end], sentence[end:]
+
+
+# ---- the charts ----
 
 def nice_step(span: float, ticks: int = 5) -> float:
     """A round tick step (1, 2 or 5 times a power of ten) giving about `ticks` ticks."""
@@ -179,255 +200,150 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
 @dataclass
-class Scale:
+class TimeAxis:
+    """One time axis for every chart: the first and last stated_on of all plotted events, padded."""
     first: dt.date
     last: dt.date
-    top: float
+
+    @classmethod
+    def around(cls, days: list[dt.date]) -> "TimeAxis":
+        padding = dt.timedelta(days=max(5, (max(days) - min(days)).days // 40))
+        return cls(min(days) - padding, max(days) + padding)
 
     def x(self, day: dt.date) -> float:
         days = max((self.last - self.first).days, 1)
         return MARGIN_LEFT + (CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) * (day - self.first).days / days
 
-    def y(self, value: float) -> float:
-        height = CHART_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-        return MARGIN_TOP + height * (1 - value / self.top)
+    def ticks(self) -> list[dict]:
+        months = [m for m in month_starts(self.first, self.last) if m >= self.first]
+        every = max(1, math.ceil(len(months) / 8))
+        return [{"x": round(self.x(m), 1), "label": f"{m:%b %Y}"} for m in months[::every]]
 
 
-def chart_scale(points: list[dict], bands: list[dict]) -> Scale:
-    days = [p["reported_date"] for p in points] + [b["month"] for b in bands]
-    days += [next_month(b["month"]) - dt.timedelta(days=1) for b in bands]
-    highest = max([p["value"] for p in points] + [b["highest_best"] for b in bands] + [1])
-    step = nice_step(highest)
-    # a little room on both sides, so points on the first or last day are not cut by the edge
-    padding = dt.timedelta(days=max(5, (max(days) - min(days)).days // 40))
-    return Scale(min(days) - padding, max(days) + padding, step * math.ceil(highest * 1.05 / step))
+@dataclass
+class Chart:
+    metric: str
+    title: str
+    height: int
+    small: bool
+    y_ticks: list[dict]
+    x_ticks: list[dict]
+    baseline: float
+    series: list[dict] = field(default_factory=list)
 
 
-def svg_axes(scale: Scale) -> list[str]:
-    parts = []
-    step = nice_step(scale.top)
-    value = 0.0
-    while value <= scale.top + 1e-9:
-        y = scale.y(value)
-        parts.append(f'<line class="grid" x1="{MARGIN_LEFT}" x2="{CHART_WIDTH - MARGIN_RIGHT}" '
-                     f'y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="tick" x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{format_number(int(value))}</text>')
+def value_axis(top_value: float, height: int):
+    step = nice_step(top_value)
+    top = step * math.ceil(max(top_value, 1) * 1.05 / step)
+    plot_height = height - MARGIN_TOP - MARGIN_BOTTOM
+
+    def y(value: float) -> float:
+        return round(MARGIN_TOP + plot_height * (1 - value / top), 1)
+
+    ticks, value = [], 0
+    while value <= top + 1e-9:
+        ticks.append({"y": y(value), "label": format_number(int(value))})
         value += step
-    months = month_starts(scale.first, scale.last)
-    every = max(1, math.ceil(len(months) / 8))
-    for month in months[::every]:
-        if month < scale.first:
-            continue
-        x = scale.x(month)
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{CHART_HEIGHT - 12}" text-anchor="middle">'
-                     f'{month:%b %Y}</text>')
-    base = scale.y(0)
-    parts.append(f'<line class="axis" x1="{MARGIN_LEFT}" x2="{CHART_WIDTH - MARGIN_RIGHT}" '
-                 f'y1="{base:.1f}" y2="{base:.1f}"/>')
-    return parts
+    return y, ticks
 
 
-def svg_band(scale: Scale, bands: list[dict]) -> list[str]:
-    parts = []
-    for band in bands:
-        left = scale.x(band["month"])
-        right = scale.x(min(next_month(band["month"]) - dt.timedelta(days=1), scale.last))
-        top, bottom = scale.y(band["highest_best"]), scale.y(band["lowest_best"])
-        label = (f"{band['month']:%B %Y}: {format_number(band['lowest_best'])} to "
-                 f"{format_number(band['highest_best'])} across {', '.join(band['claimants'])}")
-        parts.append(f'<rect class="band" x="{left:.1f}" y="{top:.1f}" width="{max(right - left, 2):.1f}" '
-                     f'height="{max(bottom - top, 2):.1f}"><title>{esc(label)}</title></rect>')
-    return parts
+def point_label(event: dict) -> str:
+    value = format_value(event["value_low"], event["value_high"], event["qualifier"], event["unit"])
+    derived = ", derived from killed and wounded" if event["derived"] else ""
+    return (f"{event['claimant']}, stated {event['stated_on']:%d %b %Y}: {value} persons ({event['scope']}"
+            f"{derived}; {plural(event['documents'], 'document')})")
 
 
-def svg_series(scale: Scale, series: str, points: list[dict], colour: str) -> list[str]:
-    coordinates = [(scale.x(p["reported_date"]), scale.y(p["value"])) for p in points]
-    parts = []
-    if len(coordinates) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
-        parts.append(f'<polyline class="series" points="{path}" stroke="{colour}"/>')
-    for point, (x, y) in zip(points, coordinates):
-        label = (f"{series}, {point['reported_date']:%d %b %Y}: {format_number(round(point['value']))} "
-                 f"({plural(point['mentions'], 'mention')})")
-        parts.append(f'<a href="#{anchor(point["claim_id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="4" '
-                     f'fill="{colour}"><title>{esc(label)}</title></circle></a>')
-    return parts
+def build_chart(metric: str, events: list[dict], axis: TimeAxis, colours: dict[str, int]) -> Chart:
+    small = len(events) <= SMALL_CHART_POINTS
+    height = SMALL_HEIGHT if small else FULL_HEIGHT
+    y, y_ticks = value_axis(max(max(e["value_best"], e["value_high"] or 0) for e in events), height)
+    chart = Chart(metric, METRIC_TITLES.get(metric, metric), height, small, y_ticks, axis.ticks(), y(0))
+    for claimant in sorted({e["claimant"] for e in events}, key=lambda c: (c == OWN_VOICE, c)):
+        mine = [e for e in events if e["claimant"] == claimant]
+        points = []
+        for event in mine:
+            whisker = None
+            if event["qualifier"] == "range" and event["value_low"] is not None and event["value_high"] is not None:
+                whisker = (y(event["value_low"]), y(event["value_high"]))
+            points.append({
+                "x": round(axis.x(event["stated_on"]), 1), "y": y(event["value_best"]),
+                "scope": event["scope"], "value": event["value_best"], "whisker": whisker,
+                "stated_on": event["stated_on"].isoformat(), "label": point_label(event),
+                "anchor": anchor(event["example_claim_id"]), "event_id": event["event_id"],
+            })
+        totals = [p for p in points if p["scope"] == "total"]
+        chart.series.append({
+            "claimant": claimant, "colour": colours[claimant],
+            "line": " ".join(f"{p['x']},{p['y']}" for p in totals) if len(totals) > 1 else None,
+            "points": points,
+        })
+    return chart
 
 
-def series_colours(points: list[dict]) -> dict[str, str]:
-    names = sorted({p["series"] for p in points if p["series"] != OWN_VOICE_SERIES})
-    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
-    colours[OWN_VOICE_SERIES] = OWN_VOICE_COLOUR
+def build_charts(points: list[dict], colours: dict[str, int]) -> list[Chart]:
+    if not points:
+        return []
+    axis = TimeAxis.around([p["stated_on"] for p in points])
+    return [build_chart(metric, [p for p in points if p["metric"] == metric], axis, colours)
+            for metric in tables.METRICS if any(p["metric"] == metric for p in points)]
+
+
+def claimant_colours(rows: list[dict]) -> dict[str, int]:
+    """Colour index per claimant, the outlets' own voice last (it gets its own grey)."""
+    names = sorted({row["claimant"] for row in rows if row["claimant"] != OWN_VOICE})
+    colours = {name: i % len(PALETTE) for i, name in enumerate(names)}
+    colours[OWN_VOICE] = len(PALETTE)
     return colours
 
 
-def render_chart(metric: str, points: list[dict], bands: list[dict], colours: dict[str, str]) -> str:
-    scale = chart_scale(points, bands)
-    parts = svg_axes(scale) + svg_band(scale, bands)
-    series_names = sorted({p["series"] for p in points}, key=lambda s: (s == OWN_VOICE_SERIES, s))
-    for series in series_names:
-        parts += svg_series(scale, series, [p for p in points if p["series"] == series], colours[series])
-    legend = "".join(f'<li><span class="swatch" style="background:{colours[s]}"></span>{esc(s)}</li>'
-                     for s in series_names)
-    legend += '<li><span class="swatch band-swatch"></span>range across claimants (best values, per month)</li>'
-    return (f'<figure class="chart" id="chart-{metric}">'
-            f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
-            f'role="img" aria-label="{esc(METRIC_TITLES.get(metric, metric))} over time">'
-            + "".join(parts) + f'</svg><ul class="legend">{legend}</ul></figure>')
+# ---- the page ----
+
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def render_charts(data: ReportData) -> str:
-    colours = series_colours(data.points)
-    sections = []
-    for metric in tables.METRICS:
-        points = [p for p in data.points if p["metric"] == metric]
-        bands = [b for b in data.bands if b["metric"] == metric]
-        if not points and not bands:
-            continue
-        sections.append(f"<h3>{esc(METRIC_TITLES[metric])}</h3>" + render_chart(metric, points, bands, colours))
-    undated = (f"<p class=\"summary\">{plural(data.undated_estimates, 'estimate')} from undated articles "
-               "cannot be placed in time; they are in the tables below.</p>" if data.undated_estimates else "")
-    if not sections:
-        return "<p>No dated figures about North Korean personnel yet.</p>" + undated
-    return "".join(sections) + undated
-
-
-# ---- the tables ----
-
-def render_latest(rows: list[dict]) -> str:
-    if not rows:
-        return "<p>No estimates yet.</p>"
-    body = "".join(
-        "<tr>"
-        f"<td>{esc(r['claimant'])}</td><td>{esc(r['metric'])}</td><td>{esc(r['subject'])}</td>"
-        f"<td class=num>{evidence_link(r['example_claim_id'], format_value(r['value_low'], r['value_high'], r['qualifier'], r['unit']))}</td>"
-        f"<td>{esc(r['last_reported_date'] or 'undated')}</td><td>{esc(r['last_period_end'] or '')}</td>"
-        f"<td class=num>{r['documents']}</td></tr>"
-        for r in rows)
-    return ("<table><thead><tr><th>claimant</th><th>metric</th><th>subject</th><th>value</th>"
-            "<th>last reported</th><th>as of</th><th>documents</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
-
-
-def render_disagreements(rows: list[dict], total: int) -> str:
-    if not rows:
-        return "<p>No estimates of the same month contradict each other.</p>"
-    body = "".join(
-        "<tr>"
-        f"<td>{r['month']:%b %Y}</td><td>{esc(r['metric'])}</td><td>{esc(r['subject'])}</td>"
-        f"<td>{esc(r['lower_source'])}</td>"
-        f"<td class=num>{evidence_link(r['lower_example_claim_id'], format_value(r['lower_value_low'], r['lower_value_high'], r['lower_qualifier'], r['unit']))}</td>"
-        f"<td>{esc(r['higher_source'])}</td>"
-        f"<td class=num>{evidence_link(r['higher_example_claim_id'], format_value(r['higher_value_low'], r['higher_value_high'], r['higher_qualifier'], r['unit']))}</td>"
-        f"<td class=num>{format_number(r['gap'])}</td></tr>"
-        for r in rows)
-    note = (f"<p>Showing {len(rows)} of {total} pairs; the rest are in the source_disagreements mart.</p>"
-            if total > len(rows) else "")
-    return (note + "<table><thead><tr><th>month</th><th>metric</th><th>subject</th><th>lower source</th>"
-            "<th>lower value</th><th>higher source</th><th>higher value</th><th>gap</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>")
-
-
-def highlight(sentence: str, number_text: str) -> str:
-    """The sentence, escaped, with the number phrase marked where it occurs."""
-    start = sentence.find(number_text) if number_text else -1
-    if start < 0:
-        return esc(sentence)
-    end = start + len(number_text)
-    return f"{esc(sentence[:start])}<mark>{esc(number_text)}</mark>{esc(sentence[end:])}"
-
-
-def render_evidence(rows: list[dict]) -> str:
-    if not rows:
-        return "<p>No evidence cited.</p>"
-    items = []
-    for r in rows:
-        url = safe_url(r["url"])
-        link = f' <a href="{esc(url)}" rel="noreferrer">{esc(url)}</a>' if url else (
-            f" {esc(r['url'])}" if r["url"] else "")
-        claimants = ", ".join(r["claimants"] or []) or "the outlet itself"
-        items.append(
-            f'<li id="{anchor(r["claim_id"])}"><blockquote>{highlight(r["sentence"] or "", r["number_text"] or "")}'
-            f'</blockquote><p class="meta">{esc(r["metric"])} of {esc(r["subject"] or "?")}: '
-            f'{esc(format_value(r["value_low"], r["value_high"], r["qualifier"], r["unit"]))}, '
-            f'according to {esc(claimants)}; {esc(r["section"])}. '
-            f'<cite>{esc(r["title"] or "untitled")}</cite>, {esc(r["outlet"] or "unknown outlet")}, '
-            f'{esc(r["published_date"] or "undated")}. Source: <code>{esc(r["source_path"])}</code>{link}</p></li>')
-    return f'<ol class="evidence">{"".join(items)}</ol>'
-
-
-STYLE = """
-body { font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1a1a1a; margin: 2rem auto;
-       max-width: 960px; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
-.summary { color: #555; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } td.num { text-align: right; white-space: nowrap; }
-figure.chart { margin: 0 0 1.5rem; } svg { max-width: 100%; height: auto; background: #fff; }
-.grid { stroke: #e6e6e6; } .axis { stroke: #888; } .tick { font-size: 11px; fill: #555; }
-.band { fill: #c9d6e8; opacity: .55; } .series { fill: none; stroke-width: 1.8; opacity: .8; }
-circle { stroke: #fff; stroke-width: 1; }
-.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: 13px; }
-.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 5px; border-radius: 2px;
-          vertical-align: -1px; } .band-swatch { background: #c9d6e8; }
-.evidence li { margin-bottom: .8rem; } .evidence blockquote { margin: 0; }
-.meta { margin: .2rem 0 0; color: #555; font-size: 13px; } mark { background: #ffe58a; }
-:target { outline: 2px solid #E69F00; }
-"""
-
-# No script may run and nothing may load from the network, whatever an article contains.
-CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def template_environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,  # every template, whatever its suffix: article text is hostile input
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(number=format_number, anchor=anchor, safe_url=safe_url)
+    environment.globals.update(format_value=format_value, plural=plural, METRIC_TITLES=METRIC_TITLES,
+                               SCOPE_TITLES=SCOPE_TITLES)
+    return environment
 
 
 def render_report(data: ReportData) -> str:
-    counts = data.counts
-    last_run = counts["last_run"].strftime("%Y-%m-%d %H:%M UTC") if counts["last_run"] else "never"
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>troopledger: North Korean troops in Russia, figures by source</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<h1>North Korean troops in Russia: figures by source</h1>
-<p class="summary">{plural(counts['documents'], 'document')}, {plural(counts['claims'], 'figure mention')},
-{plural(counts['runs'], 'run')};
-last run {esc(last_run)}. Figures from reader comments and links to other stories are left out.
-Every number links to the sentence it comes from.</p>
-<h2>Over time</h2>
-<p class="summary">North Korean personnel. Points are the median figure a source gave on a day; the band spans
-the best values of all sources in a month.</p>
-{render_charts(data)}
-<h2>Latest estimates</h2>
-{render_latest(data.latest)}
-<h2>Disagreements</h2>
-<p class="summary">Estimates of the same thing in the same month whose ranges do not overlap.</p>
-{render_disagreements(data.disagreements, data.disagreement_total)}
-<h2>Evidence</h2>
-{render_evidence(data.evidence)}
-</body>
-</html>
-"""
+    environment = template_environment()
+    colours = claimant_colours(data.points + data.events + data.latest)
+    palette = list(PALETTE) + [OWN_VOICE_COLOUR]
+    style = environment.get_template("report.css.j2").render(palette=palette)
+    script = (TEMPLATES_DIR / "report.js").read_text(encoding="utf-8")
+    policy = (f"default-src 'none'; style-src {csp_hash(style)}; script-src {csp_hash(script)}; "
+              "base-uri 'none'; form-action 'none'")
+    claimants = sorted({row["claimant"] for row in data.events + data.latest + data.other_scopes}
+                       | {row[side] for row in data.disagreements for side in ("lower_source", "higher_source")})
+    metrics = [m for m in tables.METRICS
+               if any(row["metric"] == m for row in data.events + data.latest + data.disagreements)]
+    last_run = data.counts["last_run"]
+    return environment.get_template("report.html.j2").render(
+        data=data, charts=build_charts(data.points, colours), colours=colours, style=style, script=script,
+        policy=policy, claimants=claimants, metrics=metrics,
+        last_run=last_run.strftime("%Y-%m-%d %H:%M UTC") if last_run else "never",
+        chart_width=CHART_WIDTH, margin_left=MARGIN_LEFT, margin_right=MARGIN_RIGHT,
+        subject=CHART_SUBJECT,
+    )
 
 
 def write_report(lake: Path, out: Path) -> Path:
-    """Write the HTML report of LAKE to OUT (building the warehouse first if it has no marts)."""
+    """Write the HTML report of LAKE to OUT (building the warehouse first if it has no claim events)."""
     lake, out = Path(lake), Path(out)
-    if not mart_path(lake, "estimates").exists():
+    if not mart_path(lake, "claim_events").exists():
         build_warehouse(lake)
     document = render_report(load_report_data(lake))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@
 
 Models live in `models/<layer>/<name>.sql`, one `select` a file, and refer to each other by
 table name (`select * from stg_claims`); the runner derives the build order from those names.
+Each model is built as a table, or as a view where its header says `-- materialized: view`.
 Tests live in `tests/<name>.sql` and return the rows that break a rule. Everything is built in an
 in-memory DuckDB first; nothing under LAKE changes unless every test passes.
 """
@@ -68,6 +69,17 @@ class Model:
     @property
     def sql(self) -> str:
         return self.path.read_text(encoding="utf-8").strip().rstrip(";")
+
+    @property
+    def materialized(self) -> str:
+        """'table' (the default), or 'view' where the model's header says `-- materialized: view`:
+        a cheap step over one table whose consumers read a few of its columns each."""
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("--"):
+                break
+            if line[2:].strip() == "materialized: view" and self.layer != PUBLISHED_LAYER:
+                return "view"
+        return "table"
 
     @property
     def display_path(self) -> str:
@@ -185,7 +197,7 @@ def run_models(con: duckdb.DuckDBPyConnection, models: list[Model]) -> None:
     """Build every model in memory; the first that fails raises a one-line error naming its file."""
     for model in models:
         try:
-            con.execute(f"create or replace table {sql_identifier(model.name)} as {model.sql}")
+            con.execute(f"create or replace {model.materialized} {sql_identifier(model.name)} as {model.sql}")
         except (duckdb.Error, OSError, UnicodeDecodeError) as error:
             first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise WarehouseModelError(

@@ -1,6 +1,7 @@
 -- One row per claim and claimant: a claim "according to KR, UA and WEST" is three rows, one in an
 -- outlet's own voice is one row under 'unattributed'. Every section and document is kept; the marts
 -- choose what they count.
+-- materialized: view
 
 with claims as (
 

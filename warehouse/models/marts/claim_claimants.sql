@@ -1,7 +1,8 @@
 -- One row per claim and claimant, flat for BI tools (no lists to UNNEST): a claim "according to KR, UA
 -- and WEST" is three rows, one in an outlet's own voice one row under 'unattributed'. Every claim of
 -- every section is here, with its document's outlet and title; the other marts count only the
--- sections headline, body and caption and each article once.
+-- sections headline, body and caption and each article once. The sentence stays in claims (join on
+-- claim_id), so that this table stays narrow.
 -- claim_id: the claim (see claims)
 -- claimant: one claimant code of the claim, or 'unattributed' for a figure in the outlet's own voice
 -- claimant_count: how many claimants the claim names (0 for the outlet's own voice)
@@ -24,7 +25,6 @@
 -- period_end: the date the figure stands as of
 -- stated_from: first day the claimant may have stated it, where the text dates the statement
 -- stated_to: last day the claimant may have stated it, where the text dates the statement
--- sentence: the sentence holding the mention
 
 with claim_claimants as (
 
@@ -62,8 +62,7 @@ final as (
         claim_claimants.period_start,
         claim_claimants.period_end,
         claim_claimants.stated_from,
-        claim_claimants.stated_to,
-        claim_claimants.sentence
+        claim_claimants.stated_to
 
     from claim_claimants
     left join documents using (doc_id)
@@ -71,4 +70,3 @@ final as (
 )
 
 select * from final
-order by reported_date nulls last, doc_id, claim_id, claimant

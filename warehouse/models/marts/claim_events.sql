@@ -85,10 +85,18 @@ to_derive as (
 
 ),
 
+derived_components as (
+
+    select derived_event_id, killed_event_id as event_id from to_derive
+    union all
+    select derived_event_id, wounded_event_id from to_derive
+
+),
+
 derived_reports as (
 
     select
-        to_derive.derived_event_id,
+        derived_components.derived_event_id,
         count(distinct mentions.doc_id) as documents,
         count(distinct mentions.outlet) as outlets,
         count(*) as mentions,
@@ -98,10 +106,9 @@ derived_reports as (
         arg_min(mentions.claim_id, (coalesce(mentions.reported_date, date '9999-12-31'),
                                     mentions.doc_id, mentions.span_start, mentions.claim_id)) as example_claim_id
 
-    from to_derive
-    join mentions
-        on mentions.event_id in (to_derive.killed_event_id, to_derive.wounded_event_id)
-    group by to_derive.derived_event_id
+    from derived_components
+    join mentions using (event_id)
+    group by derived_components.derived_event_id
 
 ),
 
@@ -144,9 +151,7 @@ component_links as (
     union all
     select casualties_event_id, wounded_event_id from linked
     union all
-    select derived_event_id, killed_event_id from to_derive
-    union all
-    select derived_event_id, wounded_event_id from to_derive
+    select derived_event_id, event_id from derived_components
 
 ),
 

@@ -46,16 +46,36 @@ grouped as (
         max(reported_date) as last_reported_date,
         min(period_start) as first_period_start,
         max(period_end) as last_period_end,
-        count(distinct doc_id) as documents,
-        count(distinct outlet) as outlets,
         count(*) as mentions,
-        arg_min(
-            {'claim_id': claim_id, 'doc_id': doc_id, 'number_text': number_text, 'sentence': sentence},
-            (coalesce(reported_date, date '9999-12-31'), doc_id, span_start, claim_id)
-        ) as example
+        arg_min(claim_id, (coalesce(reported_date, date '9999-12-31'), doc_id, span_start, claim_id))
+            as example_claim_id
 
     from claims
     group by estimate_id, metric, subject, unit, scope, value_low, value_high, qualifier
+
+),
+
+-- distinct documents and outlets, counted by grouping twice (cheaper than count(distinct) beside
+-- the other aggregates on a big lake)
+estimate_documents as (
+
+    select estimate_id, doc_id, any_value(outlet) as outlet
+    from claims
+    group by estimate_id, doc_id
+
+),
+
+reach as (
+
+    select estimate_id, count(*) as documents, count(distinct outlet) as outlets
+    from estimate_documents
+    group by estimate_id
+
+),
+
+examples as (
+
+    select claim_id, doc_id, number_text, sentence from stg_claims
 
 ),
 
@@ -66,12 +86,14 @@ final as (
         value_low, value_high, qualifier, value_best,
         first_reported_date, last_reported_date, first_period_start, last_period_end,
         documents, outlets, mentions,
-        example.claim_id as example_claim_id,
-        example.doc_id as example_doc_id,
-        example.number_text as example_number_text,
-        example.sentence as example_sentence
+        example_claim_id,
+        examples.doc_id as example_doc_id,
+        examples.number_text as example_number_text,
+        examples.sentence as example_sentence
 
     from grouped
+    join reach using (estimate_id)
+    left join examples on examples.claim_id = grouped.example_claim_id
 
 )
 

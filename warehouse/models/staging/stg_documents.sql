@@ -45,18 +45,29 @@ renamed as (
 
 ),
 
+-- the first document (by source_path, then doc_id) of each text; a group by, not a window over
+-- one partition per text, which costs far more on a big lake
+first_of_text as (
+
+    select
+        text_sha256,
+        arg_min(doc_id, (source_path, doc_id)) as first_doc_id
+
+    from renamed
+    where text_sha256 is not null
+    group by text_sha256
+
+),
+
 final as (
 
     select
-        *,
-        case
-            when text_sha256 is not null
-                and row_number() over same_text > 1
-            then first_value(doc_id) over same_text
-        end as duplicate_of
+        renamed.*,
+        case when first_of_text.first_doc_id <> renamed.doc_id then first_of_text.first_doc_id end
+            as duplicate_of
 
     from renamed
-    window same_text as (partition by text_sha256 order by source_path, doc_id)
+    left join first_of_text on renamed.text_sha256 = first_of_text.text_sha256
 
 )
 
