@@ -189,5 +189,21 @@ def test_words_before_a_number_that_make_it_no_count(text, expected):
     assert [(p.text, p.best) for p in find_number_phrases(text)] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("In 2024 10 000 troops were sent", [("10 000", 10000)]),  # a year is no thousands group
+    ("in 2025\u00a0100 more were killed", [("100", 100)]),
+    ("On May 5 1,000 troops were killed", [("1,000", 1000)]),  # a date's day is none either
+    ("On May 5 100 troops were killed", [("100", 100)]),  # "5 100" would read as one number
+    ("On May 5 10\u202f000 troops and 2 700 wounded", [("10\u202f000", 10000), ("2 700", 2700)]),
+    ("On 5 May 2024 1 500 soldiers", [("1 500", 1500)]),
+    ("Of the 12 000 sent, 3 600 died", [("12 000", 12000), ("3 600", 3600)]),
+    ("call 123 4567 or 2 123 4567", []),  # other digits before a space glue: a phone number
+    ("codes 12024 500 and 1234 600", []),  # four digits that are no year glue too
+    ("they may 5 100 troops", [("5 100", 5100)]),  # the verb "may" is no month: one spaced number
+])
+def test_spaced_thousands_do_not_glue_to_a_year_or_a_day_before_them(text, expected):
+    assert [(p.text, p.best) for p in find_number_phrases(text)] == expected
+
+
 def test_thousands_of_digits_after_a_month_are_too_large_not_a_day():
     assert [p.error for p in find_number_phrases("Dec. " + "9" * 5000 + " men")] == [TOO_LARGE]

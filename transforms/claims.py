@@ -114,12 +114,15 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
     """One dict per figure mention, with the contract's claim columns less ids and run."""
     context = Context()
     claims: list[dict] = []
+    newline = -1  # the first newline at or after the last sentence's end: searched again only once passed
     for start, end in split_sentences(text):
-        paragraph_end = text.find("\n", end)
+        if newline < end:
+            newline = text.find("\n", end)
+            newline = newline if newline >= 0 else len(text)
         if start > context.paragraph_end:
             # an elliptical figure borrows metric and subject only within its paragraph
             context.metric = context.subject = None
-        context.paragraph_end = paragraph_end if paragraph_end >= 0 else len(text)
+        context.paragraph_end = newline
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
     credit_restated_figures(claims)
     return claims

@@ -243,6 +243,7 @@ class _Core:
     decimal: bool = False  # written with a decimal point
     year_like: bool = False  # four digits from 1900 to 2100, nothing else
     leading_zero: bool = False  # "010", "007": an id, not a count
+    space_grouped: bool = False  # thousands grouped by spaces: "14 000"
     weak: bool = False  # a lone word worth 1 ("one"): a count only with a qualifier or in a range
     vague: tuple[int, int] | None = None  # bounds of "thousands" and the like
 
@@ -281,6 +282,7 @@ def _digit_core(match: re.Match) -> _Core:
         decimal=decimal,
         year_like=written.isdigit() and multiplier == 1 and len(written) == 4 and 1900 <= int(written) <= 2100,
         leading_zero=len(written) > 1 and written[0] == "0" and written[1].isdigit(),
+        space_grouped=bool(spaced),
     )
 
 
@@ -433,7 +435,8 @@ def _blocked_around(text: str, start: int, end: int) -> bool:
     if _NOT_A_COUNT_AFTER.match(text, end) or _DATE_AFTER.match(text, end):
         return True
     left_from = max(0, start - 20)
-    if _GLUED_BEFORE.search(text, max(left_from, start - _GLUED_REACH), start):
+    glued = _GLUED_BEFORE.search(text, max(left_from, start - _GLUED_REACH), start)
+    if glued and not _follows_a_year_or_day(text, glued.start()):
         return True
     words_end = _spaces_start(text, left_from, start)  # money, ids and months stand before any spaces
     if _CURRENCY_BEFORE.search(text, max(left_from, words_end - _CURRENCY_REACH), words_end):
@@ -444,6 +447,25 @@ def _blocked_around(text: str, start: int, end: int) -> bool:
     if _ID_BEFORE.search(text, max(left_from, words_end - _ID_REACH), words_end):
         return True
     return words_end < start and _MONTH_BEFORE.search(text, max(left_from, words_end - _MONTH_REACH), words_end) is not None
+
+
+_YEAR_OR_DAY_BEFORE = re.compile(r"(?<![\d,.:/\u2013-])(?:(?:19|20)\d\d|(?P<day>[0-3]?\d))\Z")
+
+
+def _follows_a_year_or_day(text: str, digit: int) -> bool:
+    """Whether the digit right before a number and its space ends a year or a date's day, which
+    no thousands group continues: "in 2024 10 000 troops", "on May 5 1,000 troops" are 10,000 and
+    1,000 (a space between other digits glues them: "123 4567" is a phone number, no count)."""
+    if text[digit + 1] not in " \u00a0\u2009\u202f":  # only a spaced neighbour may be a year or day
+        return False
+    before = _YEAR_OR_DAY_BEFORE.search(text, max(0, digit - 3), digit + 1)
+    if before is None:
+        return False
+    if before.group("day") is None:
+        return True
+    words_end = _spaces_start(text, max(0, before.start() - 20), before.start())
+    return words_end < before.start() and _MONTH_BEFORE.search(
+        text, max(0, words_end - _MONTH_REACH), words_end) is not None
 
 
 def _spaces_start(text: str, floor: int, position: int) -> int:
@@ -566,6 +588,23 @@ def _phrase_from(text: str, core: _Core, floor_at: int) -> tuple[NumberPhrase | 
     return _single_phrase(text, core, percent, floor_at)
 
 
+def _without_leading_day(text: str, core: _Core) -> _Core:
+    """"May 5 100 troops" reads "5 100" as one spaced number; after a month name its first group
+    is the date's day, and the count starts at the next group."""
+    if not core.space_grouped:
+        return core
+    first_group = _LEADING_DIGITS.match(text, core.start)
+    if not _could_be_day(first_group.group()):
+        return core
+    words_end = _spaces_start(text, max(0, core.start - 20), core.start)
+    if words_end == core.start or _MONTH_BEFORE.search(text, max(0, words_end - _MONTH_REACH), words_end) is None:
+        return core
+    return _core_starting_at(text, first_group.end() + 1) or core
+
+
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
 def find_number_phrases(text: str) -> list[NumberPhrase]:
     """Every count-like number phrase in text, in order, non-overlapping."""
     phrases: list[NumberPhrase] = []
@@ -573,6 +612,7 @@ def find_number_phrases(text: str) -> list[NumberPhrase]:
     floor_at = 0  # a qualifier may not reach back into the previous phrase
     lowered = text.lower() if text.isascii() and _CORE_START.lowered is not None else None
     while (core := _next_core(text, lowered, position)) is not None:
+        core = _without_leading_day(text, core)
         phrase, resume_at = _phrase_from(text, core, floor_at)
         if phrase is not None:
             phrases.append(phrase)

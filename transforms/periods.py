@@ -16,14 +16,25 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
   reads as early and "the end of" as late, so "by the end of March" ends on the 31st.
   For a year: early is January-April, mid May-August, late September-December.
 - "N days / weeks ago" is that one day; "N months / years ago" is that calendar month.
-- "the past N days / weeks" ends on the reported date and holds N days / N weeks of
-  days; "the past N months / years" holds whole calendar months, the current one
-  counting as the first; "the past N hours" starts on the day N hours before the
+- "the past N units" ends on the reported date and reaches N units back to the day
+  ("the past three days": the 28th to the 30th; "the past two months" on April 15:
+  February 16 to April 15); "the past N hours" starts on the day N hours before the
   reported date's midnight ("the past 24 hours" = the day before and the day itself).
+  A span measured after a lead that measures (time_leads: measures) is the same:
+  "killed in three days of fighting", "within 24 hours", "in a single week". "for" does
+  not measure ("has ruled for 13 years" dates nothing).
+- "over the weekend", "last weekend": the latest Saturday and Sunday before the reported
+  date; "this weekend" may be the one running on it; "two weekends ago" the one before.
+- Numbered blocks of a year or month (time_ordinals, time_fractions): "the first quarter"
+  and "the second half" of the reported year unless "of last year / of 2024" says
+  otherwise; "the first three months of the year", "the last week of March" (a month's
+  last half or block takes its remaining days). Blocks of months, weeks or days need
+  their "of ...": "the first year of the war" dates nothing. "the last N units" and "the
+  last quarter" without "of ..." are rolling ("the past N units", a quarter = 3 months).
 - Seasons come from the time_seasons table (dateparser reads none): "in the autumn" is
   the latest autumn begun by the reported date, "last autumn" the latest one over by
   then; "the winter of 2024" is December 2024 to February 2025.
-- Not read: "over the weekend", "the first week of January", ordinal weeks and halves.
+- Not read: "Q1", "H2", "the first day of the offensive" (a block of an event, not a date).
 - Vague stretches ("in recent weeks", "the past few months", "lately") are not time
   expressions: they give no period, so the figure stands as of the reported date.
 - Future stretches ("next year", "later this month") are not time expressions.
@@ -36,7 +47,7 @@ from __future__ import annotations
 import calendar
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -57,6 +68,7 @@ class TimeExpression:
     kind: str  # SPAN, AS_OF (only an end) or SINCE (a start, running to the reported date)
     first_day: date | None  # None for AS_OF, and where the phrase cannot be resolved
     last_day: date | None  # for SINCE: the reported date
+    measured: bool = False  # a length back from the statement ("in three days"), not a date
 
 
 # ---------------------------------------------------------------- word tables
@@ -75,6 +87,11 @@ DAY_WORDS = _lookup("time_words", "phrase", "days_back")
 RELATIVE_WORDS = _lookup("time_relative", "phrase", "meaning")
 PART_WORDS = _lookup("time_parts", "word", "part")
 LEAD_WORDS = _lookup("time_leads", "phrase", "kind")
+# leads that open a span measured back from the statement: "in three days", "over two weeks"
+MEASURING_LEADS = frozenset(row["phrase"].lower() for row in load_table("time_leads") if row["measures"] == "yes")
+ORDINALS = {word: int(position) for word, position in _lookup("time_ordinals", "word", "position").items()}
+FRACTIONS = {word: int(months) for word, months in _lookup("time_fractions", "word", "months").items()}
+SPAN_MODIFIERS = [row["word"].lower() for row in load_table("time_span_modifiers") if row["word"]]
 SEASONS = {row["word"].lower(): (int(row["first_month"]), int(row["last_month"]))
            for row in load_table("time_seasons") if row["word"]}
 RANGE_WORDS = _lookup("time_range_words", "word", "role")
@@ -114,6 +131,9 @@ _DAY_WORD = _alternation(DAY_WORDS) + r"(?![\w])"
 _SEASON = _alternation(SEASONS) + rf"(?![\w])(?!\s+of\s+(?!{_YEAR}))"
 _LEAD = _alternation(LEAD_WORDS)
 _PART_WORD = re.compile(_alternation(PART_WORDS), re.IGNORECASE)
+_ORDINAL = _alternation(ORDINALS) + r"(?![\w-])"
+_FRACTION = _alternation(FRACTIONS) + r"(?![\w])"
+_SPAN_MODIFIER = _alternation(SPAN_MODIFIERS)
 _RANGE_OPENER = _alternation(w for w, role in RANGE_WORDS.items() if role == "opener")
 _RANGE_JOINER = _alternation(w for w, role in RANGE_WORDS.items() if role == "joiner")
 
@@ -140,6 +160,7 @@ def _core(tag: str) -> str:
         rf"(?P<{t}day_word>{_DAY_WORD})",
         _day_month_date(tag),
         _month_day_date(tag),
+        _ordinal_block(tag),
         rf"(?P<{t}ago_number>{_NUMBER})\s+(?P<{t}ago_unit>{_UNIT})\s+ago\b",
         rf"(?P<{t}rolling>{_ROLLING})\s+(?:(?P<{t}rolling_number>{_NUMBER})\s+)?(?P<{t}rolling_unit>{_UNIT})",
         rf"(?P<{t}part>{_PART})?(?:"
@@ -151,7 +172,19 @@ def _core(tag: str) -> str:
         rf"|(?P<{t}relative>{_CURRENT}|{_PREVIOUS}|the)\s+(?P<{t}relative_unit>{_UNIT})"
         rf"|(?:(?P<{t}weekday_word>{_PREVIOUS}|{_CURRENT})\s+)?(?P<{t}weekday>{_WEEKDAY})"
         ")",
+        rf"(?P<{t}measured_number>{_NUMBER})\s+(?:{_SPAN_MODIFIER}\s+)?(?P<{t}measured_unit>{_UNIT})",
     ]) + ")"
+
+
+def _ordinal_block(tag: str) -> str:
+    """"the first quarter", "the first three months of the year", "the second half of last year",
+    "the last week of March": a numbered block of a year or month."""
+    t = tag + "_"
+    return (rf"the\s+(?P<{t}ordinal>{_ORDINAL})\s+(?:(?P<{t}ordinal_number>{_NUMBER})\s+)?"
+            rf"(?:(?P<{t}ordinal_fraction>{_FRACTION})|(?P<{t}ordinal_unit>{_UNIT}))"
+            rf"(?:\s+of\s+(?:(?P<{t}of_year>{_YEAR})"
+            rf"|(?P<{t}of_month>{_MONTH})(?:,?\s+(?P<{t}of_month_year>{_YEAR}))?"
+            rf"|(?P<{t}of_relative>{_CURRENT}|{_PREVIOUS}|the)\s+(?P<{t}of_relative_unit>{_UNIT})))?")
 
 
 _PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
@@ -212,7 +245,7 @@ def _backwards(words) -> str:
 _ANCHOR_NAMES = re.compile(_backwards(
     form for word in [*MONTHS, *WEEKDAYS] for form in (word.title(), word.upper())))
 _ANCHOR_WORDS = StartFinder(_backwards, sorted(
-    {*UNITS, *SEASONS, *(phrase.split()[-1] for phrase in DAY_WORDS)}), folded=True)
+    {*UNITS, *SEASONS, *FRACTIONS, *(phrase.split()[-1] for phrase in DAY_WORDS)}), folded=True)
 _ANCHOR_DIGITS = re.compile(r"\d{4}")
 
 
@@ -383,7 +416,8 @@ def _words(phrase: str) -> str:
 
 
 def _has_year(core: dict[str, str]) -> bool:
-    return any(name in core for name in ("iso", "dm_year", "md_year", "month_year", "year", "season_year"))
+    return any(name in core for name in ("iso", "dm_year", "md_year", "month_year", "year", "season_year",
+                                         "of_year", "of_month_year"))
 
 
 def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
@@ -393,16 +427,38 @@ def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
     "late 2024"): "March" and "2024" alone are too often something else. "the year"
     names a stretch only after a part word ("the start of the year").
     """
+    if "measured_unit" in core:  # "in three days": only after a lead that measures
+        return lead is not None and _words(lead) in MEASURING_LEADS
+    if "ordinal" in core:
+        return _is_ordinal_block(core)
     bare_month = "month" in core and "month_year" not in core
     bare_season = ("season" in core and "season_year" not in core
                    and core.get("season_word", "the").lower() == "the")
     if (bare_month or bare_season or "year" in core) and lead is None and "part" not in core:
         return False
     if "relative_unit" in core:
+        if UNITS[core["relative_unit"].lower()] == "weekend":  # "over the weekend", "last weekend"
+            return core["relative"].lower() != "the" or lead is not None
         if core["relative"].lower() == "the" and "part" not in core:
             return False
         return UNITS[core["relative_unit"].lower()] in ("week", "month", "year")
     return True
+
+
+def _has_container(core: dict[str, str]) -> bool:
+    return any(name in core for name in ("of_year", "of_month", "of_relative"))
+
+
+def _is_ordinal_block(core: dict[str, str]) -> bool:
+    """"the first quarter" (of the reported year) and "the last two weeks" (the past two weeks)
+    stand alone; "the first three months" must say of what ("of the year", "of 2024")."""
+    if "of_relative_unit" in core and UNITS[core["of_relative_unit"].lower()] not in ("month", "year"):
+        return False
+    if ORDINALS[core["ordinal"].lower()] < 0 and not _has_container(core):
+        return True  # "the last 48 hours", "the last quarter": rolling back from the statement
+    if "ordinal_unit" in core and UNITS[core["ordinal_unit"].lower()] in ("hour", "weekend"):
+        return False
+    return _has_container(core) or "ordinal_fraction" in core
 
 
 def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
@@ -425,6 +481,10 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     if "md_day" in core:
         return _single_day(_month_name(core["md_month"]), _day_digits(core["md_day"]),
                            core.get("md_year"), base)
+    if "ordinal" in core:
+        return _resolve_ordinal_block(core, base)
+    if "measured_unit" in core:
+        return _resolve_rolling(_number(core["measured_number"]), UNITS[core["measured_unit"].lower()], base)
     if "ago_unit" in core:
         return _resolve_ago(_number(core.get("ago_number")), UNITS[core["ago_unit"].lower()], base)
     if "rolling_unit" in core:
@@ -469,15 +529,17 @@ def _resolve_month(month: str, year: str | None, base: date, part: str | None) -
 
 
 def _resolve_ago(number: int, unit: str, base: date) -> Stretch:
+    if unit == "weekend":  # "two weekends ago": the weekend before last
+        return _weekend_days(base, strictly_before=True, weeks_back=number - 1)
     day = _days_back(base, number, unit)
     return _month_days(day) if unit in ("month", "year") else (day, day)
 
 
 def _resolve_rolling(number: int, unit: str, base: date) -> Stretch:
-    """"the past N units", ending on the reported date."""
-    if unit in ("month", "year"):
-        months = number * 12 if unit == "year" else number
-        return _month_start_back(base, months - 1), base
+    """"the past N units" and "in N units", ending on the reported date: N units back to the day
+    ("the past two months" on April 30 starts on March 1, on April 15 on February 16)."""
+    if unit == "weekend":  # "the past two weekends": from the Saturday of the earlier one
+        return _weekend_days(base, strictly_before=True, weeks_back=number - 1)[0], base
     day = _days_back(base, number, unit)
     # "the past three days" holds three days: the reported one and the two before
     return (day if unit == "hour" else day + timedelta(days=1)), base
@@ -486,6 +548,8 @@ def _resolve_rolling(number: int, unit: str, base: date) -> Stretch:
 def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> Stretch | None:
     """"this week", "last month", "earlier this year", "the start of the year"."""
     meaning = RELATIVE_WORDS.get(word)
+    if unit == "weekend":  # "over the weekend", "last weekend": the latest one before the statement
+        return _weekend_days(base, strictly_before=meaning != "current")
     if word == "the":
         if part is None:  # "the year" alone names no stretch
             return None
@@ -495,6 +559,80 @@ def _resolve_relative(word: str, unit: str, base: date, part: str | None) -> Str
     anchor = base if meaning == "current" else _days_back(base, 1, unit)
     stretch = {"week": _week_days, "month": _month_days, "year": _year_days}[unit](anchor)
     return _narrow(stretch, unit, part)
+
+
+def _weekend_days(base: date, strictly_before: bool, weeks_back: int = 0) -> Stretch:
+    """The latest Saturday and Sunday before `base` ("over the weekend"); with `strictly_before`
+    False, a weekend running on `base` ("this weekend" said on a Sunday) counts."""
+    saturday = base - timedelta(days=(base.weekday() - 5) % 7)
+    if strictly_before and saturday == base:
+        saturday -= timedelta(days=7)
+    saturday -= timedelta(days=7 * weeks_back)
+    return saturday, saturday + timedelta(days=1)
+
+
+def _ordinal_container(core: dict[str, str], base: date) -> tuple[Stretch, str] | None:
+    """The year or month an ordinal block numbers ("of last year", "of March 2024"), and its grain;
+    without one, the reported year."""
+    if "of_year" in core:
+        return _year_days(date(int(core["of_year"]), 1, 1)), "year"
+    if "of_month" in core:
+        day = _written_day(_month_name(core["of_month"]), None, core.get("of_month_year"), base)
+        return (_month_days(day), "month") if day else None
+    if "of_relative" in core:
+        unit = UNITS[core["of_relative_unit"].lower()]
+        previous = RELATIVE_WORDS.get(_words(core["of_relative"])) == "previous"
+        anchor = _days_back(base, 1, unit) if previous else base
+        return (_year_days(anchor) if unit == "year" else _month_days(anchor)), unit
+    return _year_days(base), "year"
+
+
+def _resolve_ordinal_block(core: dict[str, str], base: date) -> Stretch | None:
+    """"the first quarter", "the second half of last year", "the first three months of the year",
+    "the last week of March": the position-th block of `number` units of its year or month, counted
+    from the end for "last". "the last two weeks" with no year or month is "the past two weeks"."""
+    position = ORDINALS[core["ordinal"].lower()]
+    number = _number(core.get("ordinal_number"))
+    if position < 0 and not _has_container(core):
+        if "ordinal_fraction" in core:
+            return _resolve_rolling(FRACTIONS[core["ordinal_fraction"].lower()] * number, "month", base)
+        return _resolve_rolling(number, UNITS[core["ordinal_unit"].lower()], base)
+    container = _ordinal_container(core, base)
+    if container is None:
+        return None
+    (first, last), grain = container
+    if "ordinal_fraction" in core or UNITS[core["ordinal_unit"].lower()] in ("month", "year"):
+        months = number * (FRACTIONS[core["ordinal_fraction"].lower()] if "ordinal_fraction" in core
+                           else 12 if UNITS[core["ordinal_unit"].lower()] == "year" else 1)
+        if grain == "year":
+            return _month_block(first, months, position)
+        size = (last.day * months) // 12  # "the first half of March": days 1-15
+    else:
+        size = number * (7 if UNITS[core["ordinal_unit"].lower()] == "week" else 1)
+    return _day_block(first, last, size, position)
+
+
+def _month_block(year_start: date, months: int, position: int) -> Stretch | None:
+    """Months (position-1)*months+1 .. position*months of the year; from its end for -1."""
+    first_month = 12 - months + 1 if position < 0 else (position - 1) * months + 1
+    last_month = first_month + months - 1
+    if months < 1 or first_month < 1 or last_month > 12:
+        return None
+    return date(year_start.year, first_month, 1), _month_days(date(year_start.year, last_month, 1))[1]
+
+
+def _day_block(first: date, last: date, size: int, position: int) -> Stretch | None:
+    """The position-th run of `size` days from `first` (from `last` backwards for -1); the final
+    run of a month or year takes its remaining days ("the second half of March": 16-31)."""
+    if size < 1:
+        return None
+    if position < 0:
+        return max(first, last - timedelta(days=size - 1)), last
+    start = first + timedelta(days=(position - 1) * size)
+    if start > last:
+        return None
+    end = start + timedelta(days=size - 1)
+    return start, (last if end + timedelta(days=size) > last else min(end, last))
 
 
 def _resolve_weekday(name: str, word: str | None, base: date) -> Stretch:
@@ -551,13 +689,19 @@ def _expression(text: str, start: int, end: int, kind: str,
     return TimeExpression(start, end, text[start:end], kind, first, last)
 
 
+_OF_SOMETHING = re.compile(r"\s+of\b", re.IGNORECASE)
+
+
 def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
     lead = match.group("lead")
     core = _core_groups(match, "c")
     if not _is_time_phrase(core, lead):
         return None
+    if "ordinal" in core and not _has_container(core) and _OF_SOMETHING.match(text, match.end()):
+        return None  # "the first half of the war": a block of something else than a year
     kind = LEAD_WORDS[_words(lead)] if lead else SPAN
-    return _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
+    expression = _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
+    return replace(expression, measured=True) if "measured_unit" in core else expression
 
 
 def _range_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
@@ -635,7 +779,15 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
             candidates.append((_PLAIN_NEXT, expression))
     for match in _matches(_SINCE_EVENT, _SINCE_EVENT_START, text, last_start):
         candidates.append((_SINCE_EVENT_LAST, _since_event_expression(text, match, reported)))
-    return _without_overlaps(candidates)
+    return _dated_over_measured(_without_overlaps(candidates))
+
+
+def _dated_over_measured(expressions: list[TimeExpression]) -> list[TimeExpression]:
+    """A measured span says how long, not when: where the sentence also dates its events
+    ("1,000 casualties in one week back in December"), the date governs."""
+    if any(e.measured for e in expressions) and not all(e.measured for e in expressions):
+        return [e for e in expressions if not e.measured]
+    return expressions
 
 
 def _without_overlaps(candidates: list[tuple[int, TimeExpression]]) -> list[TimeExpression]:

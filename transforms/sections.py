@@ -36,7 +36,9 @@ Rules, in the order they are tried for a line:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import islice
 from functools import cache, lru_cache
 
 from transforms.lexicon import load_table
@@ -334,17 +336,30 @@ def _introduced_list(lines: list[Line], first: int) -> bool:
 
 
 def _mark_trailing_comments(lines: list[Line], labels: list[str], body_start: int) -> None:
+    # How many body lines from each line on, and how many of them informal: counted once, from the
+    # end, so that trying every gap costs a pass over the lines, not one per gap.
+    body_after, informal_after = _body_lines_after(lines, labels)
     for gap_end in _gaps(lines, body_start):
-        after = [i for i in range(gap_end, len(lines)) if not lines[i].blank and labels[i] == BODY]
-        if not after:
+        if not body_after[gap_end]:
             return
-        before = [i for i in range(gap_end - 1, body_start - 1, -1) if not lines[i].blank][:3]
-        informal_after = sum(is_informal(lines[i]) for i in after) / len(after)
+        before = list(islice((i for i in range(gap_end - 1, body_start - 1, -1) if not lines[i].blank), 3))
         informal_before = sum(is_informal(lines[i]) for i in before)
-        if informal_after >= _INFORMAL_SHARE and informal_before <= 1 and before:
-            for i in after:
-                labels[i] = COMMENT
+        if informal_after[gap_end] / body_after[gap_end] >= _INFORMAL_SHARE and informal_before <= 1 and before:
+            for i in range(gap_end, len(lines)):
+                if not lines[i].blank and labels[i] == BODY:
+                    labels[i] = COMMENT
             return
+
+
+def _body_lines_after(lines: list[Line], labels: list[str]) -> tuple[list[int], list[int]]:
+    """For each line index (and one past the end): the non-blank body lines from it to the end,
+    and how many of them are informal."""
+    body_after, informal_after = [0] * (len(lines) + 1), [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        is_body = not lines[i].blank and labels[i] == BODY
+        body_after[i] = body_after[i + 1] + is_body
+        informal_after[i] = informal_after[i + 1] + (is_body and is_informal(lines[i]))
+    return body_after, informal_after
 
 
 def _gaps(lines: list[Line], body_start: int):
@@ -383,20 +398,25 @@ def _spans(text: str, lines: list[Line], labels: list[str]) -> list[Span]:
 
 
 def overlay_spans(spans: list[Span], overrides: list[Span], length: int) -> list[Span]:
-    """Spans with `overrides` (e.g. known caption lines) written over them, still covering 0..length."""
+    """Spans with `overrides` (e.g. known caption lines) written over them, still covering 0..length.
+
+    `spans` are in order and do not overlap (as `find_sections` gives them), so each override
+    replaces only the pieces it touches, found by bisection: a document with many captions costs
+    a search per caption, not a pass over every piece. An empty override changes nothing."""
     labels: list[tuple[int, int, str]] = [(start, end, section) for section, start, end in spans]
     for section, start, end in sorted(overrides, key=lambda span: span[1]):
+        if end <= start:
+            continue
+        first = bisect_right(labels, start, key=lambda piece: piece[1])  # the first piece ending after start
+        last = bisect_left(labels, end, key=lambda piece: piece[0])  # the first piece starting at or after end
         pieces = []
-        for piece_start, piece_end, piece_section in labels:
-            if piece_end <= start or piece_start >= end:
-                pieces.append((piece_start, piece_end, piece_section))
-                continue
-            if piece_start < start:
-                pieces.append((piece_start, start, piece_section))
-            if piece_end > end:
-                pieces.append((end, piece_end, piece_section))
-        pieces.append((max(start, 0), min(end, length), section))
-        labels = sorted(piece for piece in pieces if piece[1] > piece[0])
+        if first < last and labels[first][0] < start:
+            pieces.append((labels[first][0], start, labels[first][2]))
+        if max(start, 0) < min(end, length):
+            pieces.append((max(start, 0), min(end, length), section))
+        if first < last and labels[last - 1][1] > end:
+            pieces.append((end, labels[last - 1][1], labels[last - 1][2]))
+        labels[first:last] = pieces
     merged: list[list] = []
     for start, end, section in labels:
         if merged and merged[-1][0] == section and merged[-1][2] == start:
@@ -407,7 +427,14 @@ def overlay_spans(spans: list[Span], overrides: list[Span], length: int) -> list
 
 
 def section_at(spans: list[Span], offset: int) -> str:
-    """The section holding a character offset (body when no span does)."""
+    """The section holding a character offset (body when no span does).
+
+    Spans come in order without overlaps (every producer gives them so), so the one that may
+    hold the offset is found by bisection: a document with many sections would otherwise cost
+    a pass over them per figure. Where that span does not hold it, every span is tried."""
+    index = bisect_right(spans, offset, key=lambda span: span[1]) - 1
+    if 0 <= index < len(spans) and spans[index][1] <= offset < spans[index][2]:
+        return spans[index][0]
     for section, start, end in spans:
         if start <= offset < end:
             return section

@@ -12,6 +12,12 @@ from transforms.lexicon import load_table
 END = re.compile(r"""[.!?]+['"\u2019\u201d)\]]*(?=\s+['"\u2018\u201c(\[]?[A-Z0-9])""")
 LINE = re.compile(r"[^\n]+")
 INITIALS = re.compile(r"(\w\.)+\w")  # "u.s", "e.g": a dot inside such a token ends no sentence
+# The longest sentence kept whole, in characters. Real sentences stay far below it (the longest
+# in the test corpora is about 300); text with no sentence ends (a dump of lower-case text, a page
+# without punctuation) would otherwise make one sentence of a whole line, and the rules that read a
+# sentence once per figure would cost its length squared or cubed: such a run is cut into pieces
+# of at most this size, at a space where there is one.
+MAX_SENTENCE = 1000
 
 
 @cache
@@ -52,9 +58,28 @@ def last_token_start(text: str, start: int, end: int) -> int:
 
 
 def add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    start, end = stripped(text, start, end)
+    while end - start > MAX_SENTENCE:
+        cut = last_space_before(text, start, start + MAX_SENTENCE)
+        spans.append(stripped(text, start, cut))
+        start, end = stripped(text, cut, end)
+    if end > start:
+        spans.append((start, end))
+
+
+def stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span less the white space around it."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append((start, end))
+    return start, end
+
+
+def last_space_before(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long run that starts with a non-space at `start`: at the last white
+    space before `limit` (so no word is cut), else at `limit` itself."""
+    position = limit
+    while position > start and not text[position].isspace():
+        position -= 1
+    return position if position > start else limit
