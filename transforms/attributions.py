@@ -57,7 +57,7 @@ ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence a
                            re.IGNORECASE)
 # "Rep. Lee said", "Lee Seong-kweun, a lawmaker, said": a personal name the alias table does not know;
 # the source register resolves it to the source the article introduced that person with.
-NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019-]*)\s*(?:,[^,]{1,70},\s*)?(?:also\s+|later\s+|then\s+)?$")
+NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019-]*)\s*(?:also\s+|later\s+|then\s+)?$")
 # "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
 # An owner cue holds its own adjectives ("latest figure"), so that "North Korea's casualty count" has no owner.
 OWNER = re.compile(r"(?:['\u2019]s|s['\u2019])\s+$")
@@ -71,10 +71,19 @@ def anaphor_pattern() -> re.Pattern:
 
 
 @cache
-def non_source_pattern() -> re.Pattern:
+def non_source_markers() -> frozenset[str]:
     """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by Ukraine")."""
-    words = sorted((r["marker"] for r in load_table("non_source_markers")), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")\s+(?:the\s+)?$", re.IGNORECASE)
+    return frozenset(r["marker"].lower() for r in load_table("non_source_markers"))
+
+
+@cache
+def marker_ends() -> frozenset[str]:
+    return frozenset(m.split()[-1] for m in non_source_markers())
+
+
+@cache
+def non_source_reach() -> int:
+    return max(len(m.split()) for m in non_source_markers())
 
 
 @cache
@@ -84,15 +93,24 @@ def name_words(kind: str) -> frozenset[str]:
 
 def is_source_name(sentence: str, name: Match) -> bool:
     """Whether a name may be a source: not a place visited or fought in, not who holds prisoners, not a platform."""
-    return non_source_pattern().search(sentence, max(0, name.start - 30), name.start) is None
+    before = sentence[max(0, name.start - 30):name.start].lower().split()
+    if before and before[-1] == "the":
+        before.pop()
+    if not before or before[-1] not in marker_ends():
+        return True  # most names follow no marker: a set lookup decides
+    markers = non_source_markers()
+    return not any(" ".join(before[-n:]) in markers for n in range(1, min(len(before), non_source_reach()) + 1))
 
 
 def find_attributions(sentence: str) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
+    cues = cue_matcher().find(sentence)
+    if not cues and ":" not in sentence:
+        return []  # no cue and no headline colon: no attribution, whatever names it holds
     # A place or platform keeps its place in the sentence, with no code: "held by Ukraine has told" is no one's claim.
     names = [n if is_source_name(sentence, n) else Match(n.start, n.end, n.text, "") for n in claimant_matcher().find(sentence)]
     attributions = headline_attribution(sentence, names)
-    for cue in cue_matcher().find(sentence):
+    for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
             continue  # "estimates" inside "Western estimates" is part of a name
         if cue.value == "owner":
@@ -138,7 +156,8 @@ def referent_before(sentence: str, cue: Match, edge: int) -> Attribution | None:
     anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge)
     if anaphor:
         return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
-    person = NAME_BEFORE.search(sentence, max(0, edge - 80), edge)
+    last_word = sentence[max(0, edge - 40):edge].rstrip(" ,").rsplit(" ", 1)[-1]
+    person = NAME_BEFORE.search(sentence, max(0, edge - 80), edge) if last_word[:1].isupper() or last_word in ("also", "later", "then") else None
     if person:
         words = [w for w in person.group(1).split() if w.rstrip(".") not in name_words("title") and w not in name_words("not_name")]
         if words:
