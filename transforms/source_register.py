@@ -22,7 +22,7 @@ NAME_RUN = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 # Where a speaker's words begin, looking back from a cue: after the last clause break.
 SPEAKER_START = re.compile(r".*(?:[.;:\u2014(]|\bthat\b)", re.DOTALL)
 # How far before a source's name its introduction may reach ("Lee Seong-kweun, a South Korean lawmaker, said").
-INTRODUCTION_REACH = 60
+INTRODUCTION_REACH = 100
 # "According to Ukraine's military intelligence, ...", "On Monday, the NIS said ...": an attribution
 # this close to the start of a paragraph's first sentence governs the paragraph.
 OPENING_WORDS = 3
