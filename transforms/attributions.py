@@ -55,9 +55,6 @@ def cue_matcher() -> PhraseMatcher:
 
 ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate|lawmaker|official))\b",
                            re.IGNORECASE)
-# "Rep. Lee said", "Lee Seong-kweun, a lawmaker, said": a personal name the alias table does not know;
-# the source register resolves it to the source the article introduced that person with.
-NAME_BEFORE = re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019-]*)\s*(?:,[^,]{1,70},\s*)?(?:also\s+|later\s+|then\s+)?$")
 # "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
 # An owner cue holds its own adjectives ("latest figure"), so that "North Korea's casualty count" has no owner.
 OWNER = re.compile(r"(?:['\u2019]s|s['\u2019])\s+$")
@@ -67,14 +64,43 @@ POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE
 @cache
 def anaphor_pattern() -> re.Pattern:
     words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?$", re.IGNORECASE)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?" + adverbs() + "$",
+                      re.IGNORECASE)
 
 
 @cache
-def non_source_pattern() -> re.Pattern:
+def adverb_words() -> frozenset[str]:
+    return frozenset(r["adverb"] for r in load_table("attribution_adverbs"))
+
+
+@cache
+def adverbs() -> str:
+    """An optional adverb between a source and its cue ("the agency later said"), as a pattern."""
+    words = sorted((r["adverb"] for r in load_table("attribution_adverbs")), key=len, reverse=True)
+    return r"(?:(?:" + "|".join(re.escape(w) for w in words) + r")\s*)?"
+
+
+@cache
+def name_before() -> re.Pattern:
+    """"Rep. Lee said", "Lee also said": a personal name the alias table does not know; the source
+    register resolves it to the source the article introduced that person with."""
+    return re.compile(r"((?:[A-Z][\w'\u2019.-]*\s+){0,3}[A-Z][\w'\u2019-]*)\s*" + adverbs() + "$")
+
+
+@cache
+def non_source_markers() -> dict[str, str]:
     """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by Ukraine")."""
-    words = sorted((r["marker"] for r in load_table("non_source_markers")), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")\s+(?:the\s+)?$", re.IGNORECASE)
+    return {r["marker"].lower(): r["kind"] for r in load_table("non_source_markers")}
+
+
+@cache
+def marker_ends() -> frozenset[str]:
+    return frozenset(m.split()[-1] for m in non_source_markers())
+
+
+@cache
+def non_source_reach() -> int:
+    return max(len(m.split()) for m in non_source_markers())
 
 
 @cache
@@ -82,17 +108,42 @@ def name_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("person_name_words") if r["kind"] == kind)
 
 
+def non_source_role(sentence: str, name: Match) -> str | None:
+    """What a name is when it is not a source: a "place" visited or fought in, an "agent" of the event
+    ("held by Ukraine"), a "platform" ("a post on X"); None for a possible source."""
+    before = sentence[max(0, name.start - 30):name.start].lower().split()
+    if before and before[-1] == "the":
+        before.pop()
+    if not before or before[-1] not in marker_ends():
+        return None  # most names follow no marker: a set lookup decides
+    markers = non_source_markers()
+    for n in range(1, min(len(before), non_source_reach()) + 1):
+        kind = markers.get(" ".join(before[-n:]))
+        if kind is not None:
+            return kind
+    return None
+
+
 def is_source_name(sentence: str, name: Match) -> bool:
-    """Whether a name may be a source: not a place visited or fought in, not who holds prisoners, not a platform."""
-    return non_source_pattern().search(sentence, max(0, name.start - 30), name.start) is None
+    return non_source_role(sentence, name) is None
 
 
 def find_attributions(sentence: str) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
-    # A place or platform keeps its place in the sentence, with no code: "held by Ukraine has told" is no one's claim.
-    names = [n if is_source_name(sentence, n) else Match(n.start, n.end, n.text, "") for n in claimant_matcher().find(sentence)]
+    cues = cue_matcher().find(sentence)
+    if not cues and ":" not in sentence:
+        return []  # no cue and no headline colon: no attribution, whatever names it holds
+    # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
+    # place with no code, so that "soldiers held by Ukraine have told" is no one's claim.
+    names = []
+    for name in claimant_matcher().find(sentence):
+        role = non_source_role(sentence, name)
+        if role is None:
+            names.append(name)
+        elif role == "agent":
+            names.append(Match(name.start, name.end, name.text, ""))
     attributions = headline_attribution(sentence, names)
-    for cue in cue_matcher().find(sentence):
+    for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
             continue  # "estimates" inside "Western estimates" is part of a name
         if cue.value == "owner":
@@ -138,7 +189,8 @@ def referent_before(sentence: str, cue: Match, edge: int) -> Attribution | None:
     anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge)
     if anaphor:
         return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
-    person = NAME_BEFORE.search(sentence, max(0, edge - 80), edge)
+    last_word = sentence[max(0, edge - 40):edge].rstrip(" ,").rsplit(" ", 1)[-1]
+    person = name_before().search(sentence, max(0, edge - 80), edge) if last_word[:1].isupper() or last_word in adverb_words() else None
     if person:
         words = [w for w in person.group(1).split() if w.rstrip(".") not in name_words("title") and w not in name_words("not_name")]
         if words:
@@ -252,13 +304,20 @@ def codes(names: list[Match]) -> tuple[str, ...]:
     return tuple(sorted(c for c in found if not any(o.startswith(c + "-") for o in found)))
 
 
+def trailing_relay(sentence: str, attribution: Attribution) -> bool:
+    """", citing Ukrainian officials." at the end: the sentence's speaker relays that source."""
+    return bool(attribution.claimants) and sentence[:attribution.cue_start].rstrip().endswith(",") \
+        and not sentence[attribution.end:].strip(" .\"'\u201d)")
+
+
 def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribution]:
     """"a lawmaker briefed by the NIS said": the NIS, not the lawmaker, is the claimant."""
     merged: list[Attribution] = []
     for attribution in attributions:
         cue = sentence[attribution.cue_start:attribution.cue_end].lower()
-        if merged and cue in RELAY_CUES and 0 <= attribution.cue_start - merged[-1].end <= 40 \
-                and not CLAUSE_BREAK.search(sentence[merged[-1].end:attribution.cue_start]):
+        if merged and cue in RELAY_CUES and (0 <= attribution.cue_start - merged[-1].end <= 40
+                                             and not CLAUSE_BREAK.search(sentence[merged[-1].end:attribution.cue_start])
+                                             or trailing_relay(sentence, attribution)):
             outer = merged.pop()
             attribution = Attribution(attribution.cue_start, attribution.cue_end, outer.start, attribution.end,
                                       attribution.claimants, attribution.anaphoric, attribution.referent, attribution.names)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from transforms.attributions import (WORD, Attribution, claimant_matcher, find_attributions, is_source_name, name_words,
-                                    source_list)
+                                    codes, source_list)
 from transforms.lexicon import load_table
 
 # A run of capitalized words: a personal name ("Kim Min-soo", "Lee Seong-kweun") among others.
@@ -22,10 +22,11 @@ NAME_RUN = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
 # Where a speaker's words begin, looking back from a cue: after the last clause break.
 SPEAKER_START = re.compile(r".*(?:[.;:\u2014(]|\bthat\b)", re.DOTALL)
 # How far before a source's name its introduction may reach ("Lee Seong-kweun, a South Korean lawmaker, said").
-INTRODUCTION_REACH = 60
+INTRODUCTION_REACH = 100
 # "According to Ukraine's military intelligence, ...", "On Monday, the NIS said ...": an attribution
 # this close to the start of a paragraph's first sentence governs the paragraph.
 OPENING_WORDS = 3
+OPENING_REACH = 80
 # A later attribution after the figure that starts its own clause speaks of that clause only:
 # "Kyiv holds fewer than ten prisoners, and Ukrainian officials say the rest fight on".
 NEW_CLAUSE = re.compile(r"(?:[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:while|whereas)\b)", re.IGNORECASE)
@@ -36,13 +37,43 @@ COMPLEMENT_WORDS = 4
 RESTATING_SECTIONS = ("headline", "caption")
 
 
-@dataclass(frozen=True)
 class Source:
-    codes: tuple[str, ...]
-    text: str | None  # the words that named it (claimant_text)
-    kind: str  # "person", "body" or "" (unknown)
-    words: frozenset[str]  # lowered words of its introduction, for role nouns ("the lawmaker")
-    names: frozenset[str]  # personal name words ("Kim", "Min-soo") for later "Rep. Kim", "Lee said"
+    """A source the text named: its codes, the words that named it (claimant_text), and, worked out
+    only when a later reference asks, the words that introduce it (`speaker`), its kind ("person",
+    "body" or ""), their lowered words (for "the lawmaker") and personal name words ("Rep. Kim")."""
+
+    def __init__(self, codes: tuple[str, ...], text: str | None, kind: str | None = None,
+                 attribution: Attribution | None = None, sentence: str = "", speaker: str = ""):
+        self.codes, self.text, self._kind = codes, text, kind
+        self.attribution, self.sentence, self._speaker = attribution, sentence, speaker
+
+    @cached_property
+    def speaker(self) -> str:
+        attribution, sentence = self.attribution, self.sentence
+        if attribution is None:
+            return self._speaker
+        if attribution.cue_start >= attribution.start:  # "X said": the speaker stands before the cue
+            lead = sentence[max(0, attribution.start - INTRODUCTION_REACH):attribution.cue_start]
+            clause = SPEAKER_START.match(lead)
+            return lead[clause.end():] if clause else lead
+        return sentence[attribution.cue_end:attribution.end]
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in WORD.findall(self.speaker))
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return person_names(self.speaker, self.attribution.names if self.attribution else ())
+
+    @cached_property
+    def kind(self) -> str:
+        if self._kind is not None:
+            return self._kind
+        kinds = {role_kinds().get(w) for w in self.words}
+        if self.names or "person" in kinds:
+            return "person"
+        return "body" if "body" in kinds or any("-" in c for c in self.codes) else ""
 
 
 @cache
@@ -61,39 +92,34 @@ def sentence_attributions(sentence: str, phrases) -> list[Attribution]:
 
 
 def introduced_source(attribution: Attribution, sentence: str) -> Source:
-    """The source an attribution names, with the words that introduce it (role, personal name)."""
-    if attribution.cue_start >= attribution.start:  # "X said": the speaker stands before the cue
-        lead = sentence[max(0, attribution.start - INTRODUCTION_REACH):attribution.cue_start]
-        clause = SPEAKER_START.match(lead)
-        speaker = lead[clause.end():] if clause else lead
-    else:
-        speaker = sentence[attribution.cue_end:attribution.end]
-    words = frozenset(w.lower() for w in WORD.findall(speaker))
-    names = person_names(speaker)
-    kinds = {role_kinds().get(w) for w in words}
-    kind = "person" if names or "person" in kinds else "body" if "body" in kinds or any("-" in c for c in attribution.claimants) else ""
-    return Source(attribution.claimants, sentence[attribution.start:attribution.end], kind, words, names)
+    """The source an attribution names; its introduction is read only if a later reference asks."""
+    return Source(attribution.claimants, sentence[attribution.start:attribution.end], None, attribution, sentence)
 
 
-def person_names(speaker: str) -> frozenset[str]:
-    """Personal name words in a speaker's words: capitalized runs the alias table does not wholly
-    name ("Kim Min-soo" is a person, "South Korea's spy agency" a body), less titles."""
+def person_names(speaker: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """Personal name words in a speaker's words: capitalized runs that are not, or not inside, a
+    name of the alias table ("Kim Min-soo" is a person, "South Korea's spy agency" a body), less titles."""
     found: set[str] = set()
     for run in NAME_RUN.finditer(speaker):
-        aliases = claimant_matcher().find(run.group(0))
-        if any(a.start == 0 and a.end == len(run.group(0)) for a in aliases):
-            continue
-        found.update(w for w in run.group(0).split()
-                     if w.rstrip(".") not in name_words("title") and w not in name_words("not_name") and "'" not in w)
+        words = [w for w in run.group(0).split()
+                 if w.rstrip(".") not in name_words("title") and w not in name_words("not_name") and "'" not in w]
+        if words and not any(" ".join(words) in alias for alias in aliases):
+            found.update(words)
     return frozenset(found)
 
 
-@dataclass
+@dataclass(slots=True)
 class Deferred:
     sentence: str
     phrases: list
     paragraph: int
     opens_paragraph: bool
+    attributions: list[Attribution] | None = None  # read once, when first needed
+
+    def read(self) -> list[Attribution]:
+        if self.attributions is None:
+            self.attributions = sentence_attributions(self.sentence, self.phrases)
+        return self.attributions
 
 
 @dataclass
@@ -111,9 +137,10 @@ class SourceRegister:
 
     def defer(self, sentence: str, phrases: list, paragraph: int) -> None:
         """A sentence without counted figures: read later only if a reference needs it."""
-        self.enter(paragraph)
+        if paragraph != self.paragraph:
+            self.enter(paragraph)
+            self.governor_open = True  # its first sentence is unread: it may open the paragraph
         self.unread.append(Deferred(sentence, phrases, paragraph, self.opening))
-        self.governor_open = self.governor_open or self.opening
         self.opening = False
 
     def remember(self, attributions: list[Attribution], sentence: str, paragraph: int) -> None:
@@ -137,23 +164,52 @@ class SourceRegister:
         elif self.governor is not None and any(a.claimants != self.governor.codes for a in named):
             self.governor = None  # another source is named: the paragraph's opener no longer speaks
 
-    def read_unread(self) -> None:
-        """Read the deferred sentences, oldest first, into the register (each is read once)."""
-        for deferred in self.unread:
-            attributions = sentence_attributions(deferred.sentence, deferred.phrases)
-            if any(a.claimants for a in attributions):
-                self.note(attributions, deferred.sentence, deferred.paragraph, deferred.opens_paragraph)
-            elif not deferred.phrases:
-                self.sources.extend(mentioned_sources(deferred.sentence))
+    def read_back(self, fits, mentions: list[str] | None = None) -> Source | None:
+        """Read the deferred sentences newest first until one names a source that `fits`; what was
+        read joins the register and older deferred sentences are dropped, each read at most once."""
+        found, read = None, []
+        for deferred in reversed(self.unread):
+            if mentions is not None and not any(word in deferred.sentence for word in mentions):
+                continue  # a personal name is resolved only by a sentence that holds it
+            attributions = deferred.read()
+            named = [introduced_source(a, deferred.sentence) for a in attributions if a.claimants]
+            sources = named if named else mentioned_sources(deferred.sentence) if not deferred.phrases else []
+            read.extend(reversed(sources))
+            found = fits(sources[::-1])
+            if found is not None:
+                break
+        self.sources.extend(reversed(read))
         self.unread.clear()
         self.governor_open = False
+        return found
+
+    def open_paragraph(self) -> None:
+        """Whether the paragraph's unread first sentence opens with a source that governs it, and
+        whether a later unread sentence of the paragraph names another one (only these are read)."""
+        self.governor_open = False
+        paragraph = [d for d in self.unread if d.paragraph == self.paragraph]
+        if not paragraph or not paragraph[0].opens_paragraph:
+            return
+        opener = paragraph[0]
+        lead = opener.sentence[:OPENING_REACH]
+        if not any(len(WORD.findall(lead[:n.start])) <= OPENING_WORDS for n in claimant_matcher().find(lead)):
+            return  # no source among its first words: not worth reading its attributions
+        named = [a for a in opener.read() if a.claimants]
+        if not named or len(WORD.findall(opener.sentence[:named[0].start])) > OPENING_WORDS:
+            return
+        governor = introduced_source(named[0], opener.sentence)
+        for deferred in paragraph[1:]:
+            if any(a.claimants and a.claimants != governor.codes for a in deferred.read()):
+                return
+        self.governor = governor
 
     def claimant_for(self, sentence: str, phrase, attributions: list[Attribution], paragraph: int
                      ) -> tuple[tuple[str, ...], str | None]:
         """The claimants of a figure: the nearest attribution that speaks of it, resolved through the
         register when it only refers back; else the source that opened its paragraph; else none."""
         self.enter(paragraph)
-        for attribution in sorted(attributions, key=lambda a: distance(a, phrase)):
+        ordered = attributions if len(attributions) < 2 else sorted(attributions, key=lambda a: distance(a, phrase))
+        for attribution in ordered:
             if not speaks_of(sentence, attribution, phrase):
                 continue
             if not attribution.claimants and not attribution.anaphoric:
@@ -168,7 +224,7 @@ class SourceRegister:
         if self.opening:
             return (), None
         if self.governor_open:
-            self.read_unread()
+            self.open_paragraph()
         if self.governor is not None:
             return self.governor.codes, self.governor.text
         return (), None
@@ -177,8 +233,9 @@ class SourceRegister:
         """"Rep. Kim added": "Kim" is the lawmaker introduced earlier, not the North's leader."""
         if len(attribution.names) != 1 or " " in attribution.names[0]:
             return None
+        name = attribution.names[0]
         for source in reversed(self.sources):
-            if attribution.names[0] in source.names:
+            if name in source.speaker and name in source.names:
                 return source.codes
         return None
 
@@ -188,16 +245,17 @@ class SourceRegister:
         referent = (attribution.referent or "").lower()
         kind = anaphor_kinds().get(referent, "name")
         earlier = [introduced_source(a, sentence) for a in attributions if a.claimants and a.end <= attribution.start]
-        found = pick(earlier[::-1], referent, kind, attribution.referent)
-        if found is None:
-            self.read_unread()
-            found = pick(self.sources[::-1], referent, kind, attribution.referent)
-        return found
+        def fits(sources: list[Source]) -> Source | None:
+            return pick(sources, referent, kind, attribution.referent, fallback=False)
+        mentions = (attribution.referent or "").split() if kind == "name" else None
+        found = fits(earlier[::-1]) or self.read_back(fits, mentions) or fits(self.sources[::-1])
+        return found or pick(earlier[::-1] + self.sources[::-1], referent, kind, attribution.referent, fallback=True)
 
 
-def pick(sources: list[Source], referent: str, kind: str, name: str | None) -> Source | None:
+def pick(sources: list[Source], referent: str, kind: str, name: str | None, fallback: bool) -> Source | None:
     """The newest source the referent fits: a name its name words; "the lawmaker" a source introduced
-    as one, else one of its kind; "he" a person; "it" any. Only a name has no fallback."""
+    as one, else one of its kind; "he" a person; "it" any. With `fallback`, a pronoun or role noun
+    that fits none takes the newest source; a name never does."""
     if kind == "name":
         words = set((name or "").split())
         return next((s for s in sources if words & s.names), None)
@@ -205,10 +263,11 @@ def pick(sources: list[Source], referent: str, kind: str, name: str | None) -> S
         role = WORD.findall(referent)[-1]
         wanted = role_kinds().get(role, "")
         fits = next((s for s in sources if role in s.words), None) or next((s for s in sources if wanted and s.kind == wanted), None)
-        return fits or next(iter(sources), None)
-    if kind == "person":
-        return next((s for s in sources if s.kind == "person"), None) or next(iter(sources), None)
-    return next(iter(sources), None)
+    elif kind == "person":
+        fits = next((s for s in sources if s.kind == "person"), None)
+    else:
+        fits = next(iter(sources), None)
+    return fits or (next(iter(sources), None) if fallback else None)
 
 
 def mentioned_sources(sentence: str) -> list[Source]:
@@ -223,11 +282,10 @@ def mentioned_sources(sentence: str) -> list[Source]:
     if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) == "person" for w in lead)):
         # "The NIS was first ...", "Officials in Seoul, Kyiv and Western capitals have given ..."
         opening = source_list(names, sentence, names[0].start, forward=True)
-        codes = tuple(sorted({n.value for n in opening}))
-        found.append(Source(codes, None, "", frozenset(lead), frozenset()))
+        found.append(Source(codes(opening), None, ""))
     for name in names:
         if "-" in name.value:
-            found.append(Source((name.value,), None, "body", frozenset(w.lower() for w in WORD.findall(name.text)), frozenset()))
+            found.append(Source((name.value,), None, "body", speaker=name.text))
     return found
 
 
