@@ -19,11 +19,12 @@ from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
-from transforms.scope import figure_scope, window_scope
+from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
 from transforms.sentences import split_sentences
 
-BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+# A comma between digits groups thousands ("11,000"): no boundary.
+BOUNDARY = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2014\u2013]|\s-\s")
 PUNCTUATION = re.compile(r"[,;:.]")
 CLAUSE_END = re.compile(r"[,;:.()!?]")
 FROM_OR_OF = re.compile(r"^\s*(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -46,6 +47,8 @@ SPECULATION_REACH = 30
 RATE_WORDS = 4
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
+# "600 of them", "some of whom": a share of the figure before it.
+SHARE_OF = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
 LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
@@ -180,17 +183,25 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         if claim is None:
             continue
         add_period(claim, sentence, phrase, metric_cues, published)
-        if claim["scope_text"] is None:
-            # no scope words: a time window of its own may still make the figure an increment
-            window = window_scope(sentence, (phrase.start, phrase.end), claim["period_start"],
-                                  claim["period_end"], claim["period_text"])
-            if window is not None:
-                claim["scope"], claim["scope_text"] = window
+        add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
         found.append(claim)
     context.remember(attributions, sentence)
     return found
+
+
+def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: list[dict]) -> None:
+    """A total with no words of a part or plan may still be an increment: over a time window of its
+    own ("killed last week"), or as a share of the figure before it ("2,000, 600 of them fatalities")."""
+    if claim["scope"] != TOTAL:
+        return
+    window = window_scope(sentence, (phrase.start, phrase.end), claim["period_start"],
+                          claim["period_end"], claim["period_text"], claim["scope_text"])
+    if window is not None:
+        claim["scope"], claim["scope_text"] = window
+    elif earlier and SHARE_OF.match(sentence[phrase.end:phrase.end + 20]):
+        claim["scope"], claim["scope_text"] = earlier[-1]["scope"], earlier[-1]["scope_text"]
 
 
 def sentence_attributions(sentence: str, phrases: list[NumberPhrase]) -> list[Attribution]:
@@ -226,7 +237,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
     subject = choose_subject(sentence, phrase, noun, subject_words(), context)
     scope, scope_text = figure_scope(sentence, (phrase.start, phrase.end),
                                      (noun.start, noun.end) if noun is not None else None,
-                                     (cue.start, cue.end) if cue is not None else None)
+                                     (cue.start, cue.end) if cue is not None else None, metric)
     attribution = choose_attribution(phrase, attributions)
     if attribution is None:
         claimants, claimant_text = (), None
@@ -382,7 +393,8 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
                       noun: Match | None, figures: list[NumberPhrase] = ()) -> Match | None:
     """The metric words of the figure's own predicate: the cheapest (nearest) cue, unless it is a
     deployment word that only describes the noun ("troops fighting for Russia", "soldiers sent to
-    Russia", "who were deployed") while the clause says what happened to them ("have died").
+    Russia", "who were deployed") while the clause says what happened to them ("have died") or
+    names them by their loss ("casualties among the troops sent to Russia reached 4,000").
     Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
     later = [f.start for f in figures if f.start >= phrase.end]
     scored = []
@@ -400,8 +412,9 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
         return None
     best_cost, best = min(scored, key=lambda pair: pair[0])
     if best.value.startswith(DEPLOYED) and describes_the_noun(sentence, phrase, noun, best):
+        heads = best.end <= phrase.start  # "casualties among the troops sent to Russia reached 4,000"
         predicates = [(cost, cue) for cost, cue in scored if not cue.value.startswith(DEPLOYED)
-                      and cue.value.endswith("|strong") and is_predicate(sentence, cue)
+                      and cue.value.endswith("|strong") and (is_predicate(sentence, cue) or heads and cue.end <= best.start)
                       and same_clause(sentence, phrase, cue)]
         if predicates:
             return min(predicates, key=lambda pair: pair[0])[1]

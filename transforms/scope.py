@@ -21,7 +21,9 @@ TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
 PRECEDENCE = (PLANNED, PART, INCREMENT)
 # What ends a figure's clause: its scope words stand inside it ("sent 11,000, and will send 6,000 more").
 # A comma between digits is a thousands separator ("11,000"), not a break.
-CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2014\u2013]|\s-\s|\b(?:and|but|while|whereas)\s")
+# "and" is no break: it joins objects of one verb ("agreed to send 1,000 sappers and 5,000 builders")
+# and metric words ("killed and wounded last week alone").
+CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2014\u2013]|\s-\s|\b(?:but|while|whereas)\s")
 # Time words that open the sentence and are set off by a comma govern all of it.
 SENTENCE_OPENER = re.compile(r"^(?:\s+alone)?\s*,")
 WORD = re.compile(r"[\w'\u2019]+")
@@ -33,7 +35,7 @@ SUBSET_BEFORE = re.compile(r"(?:\bthe\s+|\bof\s+(?:the|these|those|its|their)\b(
 
 @cache
 def cue_matcher() -> PhraseMatcher:
-    return PhraseMatcher([(r["phrase"], f"{r['scope']}|{r['side']}|{r['reach'] or 0}", False)
+    return PhraseMatcher([(r["phrase"], f"{r['scope']}|{r['side']}|{r['reach'] or 0}|{r['metric']}", False)
                           for r in load_table("scope_cues")])
 
 
@@ -86,8 +88,16 @@ def is_named_subset(sentence: str, figure: tuple[int, int]) -> bool:
     return SUBSET_BEFORE.search(sentence[max(0, figure[0] - 80):figure[0]]) is not None
 
 
+def window_mark(sentence: str, end: int) -> int | None:
+    """Where a word marking time words as a window ("last week alone") ends, if one follows `end`."""
+    for cue in sentence_cues(sentence):
+        if cue.value.split("|")[1] == "window" and cue.start >= end and not sentence[end:cue.start].strip():
+            return cue.end
+    return None
+
+
 def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] | None = None,
-                 predicate: tuple[int, int] | None = None) -> tuple[str, str | None]:
+                 predicate: tuple[int, int] | None = None, metric: str | None = None) -> tuple[str, str | None]:
     """(scope, the words that decided it) of the figure at sentence[number[0]:number[1]], from the
     scope words of its clause. `noun` is the span of the noun it counts, `predicate` that of its
     metric words: the clause reaches far enough to hold both ("plans to deploy another 6,000").
@@ -96,7 +106,9 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     clause = clause_span(sentence, min(s[0] for s in spans), max(s[1] for s in spans))
     found: dict[str, str] = {}
     for cue in sentence_cues(sentence):
-        scope, side, reach = cue.value.split("|")
+        scope, side, reach, only_metric = cue.value.split("|")
+        if only_metric and only_metric != metric:
+            continue
         if scope not in found and cue_applies(sentence, cue, side, int(reach), number, noun, clause):
             found[scope] = cue.text
     for scope in PRECEDENCE:
@@ -106,16 +118,25 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
 
 
 def window_scope(sentence: str, number: tuple[int, int], period_start: date | None, period_end: date | None,
-                 period_text: str | None) -> tuple[str, str | None] | None:
+                 period_text: str | None, running: str | None = None) -> tuple[str, str | None] | None:
     """A figure over a time window that opens after the deployment began ("in January and February",
     "last week") adds to the running count, if the window's words follow the figure in its clause
     ("killed over the weekend") or open the sentence ("Over the past two months, ..., 1,200").
     A window that opens by the deployment's start ("sent in 2024") counts all of it: None. Time
-    words before the figure in its clause mostly date a statement ("said on Monday that 300 ...")."""
-    if period_start is None or period_end is None or not period_text or period_start <= deployment_start():
+    words before the figure in its clause mostly date a statement ("said on Monday that 300 ...").
+    `running` are words of a running count in the clause ("so far", "since it entered combat"): no
+    window then, unless they are the window's own words ("since the start of the year")."""
+    if running and (not period_text or running.lower() not in period_text.lower()):
+        return None
+    if not period_text or period_end is None or (period_start is not None and period_start <= deployment_start()):
         return None
     clause = clause_span(sentence, *number)
     after = sentence.find(period_text, number[1])
+    marked = window_mark(sentence, after + len(period_text)) if number[1] <= after < clause[1] else None
+    if marked is not None:
+        return INCREMENT, sentence[after:marked]
+    if period_start is None:
+        return None
     if number[1] <= after < clause[1] or SENTENCE_OPENER.match(sentence[len(period_text):]) and sentence.startswith(period_text):
         return INCREMENT, period_text
     return None
