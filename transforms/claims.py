@@ -392,7 +392,7 @@ def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
 def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
                       noun: Match | None, figures: list[NumberPhrase] = ()) -> Match | None:
     """The metric words of the figure's own predicate: the cheapest (nearest) cue, unless it is a
-    deployment word that only describes the noun ("troops fighting for Russia", "soldiers sent to
+    weak deployment word ("soldiers", "in Kursk") or one that only describes the noun ("troops fighting for Russia", "soldiers sent to
     Russia", "who were deployed") while the clause says what happened to them ("have died") or
     names them by their loss ("casualties among the troops sent to Russia reached 4,000").
     Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
@@ -411,7 +411,7 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     if not scored:
         return None
     best_cost, best = min(scored, key=lambda pair: pair[0])
-    if best.value.startswith(DEPLOYED) and describes_the_noun(sentence, phrase, noun, best):
+    if best.value.startswith(DEPLOYED) and (best.value.endswith("|weak") or describes_the_noun(sentence, phrase, noun, best)):
         heads = best.end <= phrase.start  # "casualties among the troops sent to Russia reached 4,000"
         predicates = [(cost, cue) for cost, cue in scored if not cue.value.startswith(DEPLOYED)
                       and cue.value.endswith("|strong") and (is_predicate(sentence, cue) or heads and cue.end <= best.start)
@@ -522,8 +522,8 @@ def is_place(sentence: str, word: Match) -> bool:
     if not before:
         return False
     blockers = word_set("subject_blockers")
-    return before[-1] in blockers or (len(before) == 2 and before[0] in blockers
-                                      and (before[1] in word_class("region") or before[1] == "the"))
+    return before[-1] in blockers or (len(before) == 2 and before[0] in blockers and (
+        before[1] in word_class("region") or (before[1] == "the" and before[0] not in word_class("conjunction"))))
 
 
 def choose_attribution(phrase: NumberPhrase, attributions: list[Attribution]) -> Attribution | None:
