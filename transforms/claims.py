@@ -19,11 +19,13 @@ from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions
 from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
 from transforms.sentences import split_sentences
 
-BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\s-\s")
+# A comma between digits groups thousands ("11,000"): no boundary.
+BOUNDARY = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2014\u2013]|\s-\s")
 PUNCTUATION = re.compile(r"[,;:.]")
 CLAUSE_END = re.compile(r"[,;:.()!?]")
 FROM_OR_OF = re.compile(r"^\s*(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -32,8 +34,9 @@ NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
+DEPLOYED = "troops_deployed|"
 ARMY_BEFORE = re.compile(
-    r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|"
+    r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
     r"totalling|totaling|counts|with|has|had)\s+(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$",
     re.IGNORECASE)
 ARMY_AFTER = re.compile(
@@ -41,8 +44,12 @@ ARMY_AFTER = re.compile(
     r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
     r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
 SPECULATION_REACH = 30
+# How many words may stand between a count and its rate ("90 soldiers were lost a day").
+RATE_WORDS = 4
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
+# "600 of them", "some of whom": a share of the figure before it.
+SHARE_OF = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
 LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
@@ -104,10 +111,24 @@ def word_set(table: str) -> frozenset[str]:
 
 
 @cache
-def speculation_pattern() -> re.Pattern:
-    words = sorted((r["phrase"] for r in load_table("speculation_cues")), key=len, reverse=True)
+def speculation_pattern(side: str = "before") -> re.Pattern:
+    """The speculation words that stand before a figure ("could send up to 40,000") or, in its own
+    clause, after it ("losses will top 20,000 if the offensive goes on")."""
+    words = sorted((r["phrase"] for r in load_table("speculation_cues") if (r["side"] or "before") == side),
+                   key=len, reverse=True)
     # Case-sensitive: "May 2" is a date, "may reach" is speculation.
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)(?!\s+have\b)")
+
+
+@cache
+def rate_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], "rate", False) for r in load_table("rate_cues")])
+
+
+@cache
+def person_nouns() -> frozenset[str]:
+    """One-word nouns for people ("troops", "soldiers"): a participle right after one describes it."""
+    return frozenset(r["noun"].lower() for r in load_table("counted_nouns") if r["kind"] == "person" and " " not in r["noun"])
 
 
 def extract_claims(text: str, sections: list[tuple[str, int, int]], published_date: date | None) -> list[dict]:
@@ -148,15 +169,29 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     subject_words = SubjectWords(sentence, attributions)
     found = []
     for phrase, noun in counts:
-        claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words)
+        claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words, phrases)
         if claim is None:
             continue
         add_period(claim, sentence, phrase, metric_cues, published)
+        add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
         found.append(claim)
     context.remember(attributions, sentence)
     return found
+
+
+def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: list[dict]) -> None:
+    """A total with no words of a part or plan may still be an increment: over a time window of its
+    own ("killed last week"), or as a share of the figure before it ("2,000, 600 of them fatalities")."""
+    if claim["scope"] != TOTAL:
+        return
+    window = window_scope(sentence, (phrase.start, phrase.end), claim["period_start"],
+                          claim["period_end"], claim["period_text"], claim["scope_text"])
+    if window is not None:
+        claim["scope"], claim["scope_text"] = window
+    elif earlier and SHARE_OF.match(sentence[phrase.end:phrase.end + 20]):
+        claim["scope"], claim["scope_text"] = earlier[-1]["scope"], earlier[-1]["scope_text"]
 
 
 def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
@@ -166,16 +201,18 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
         return False, None
     if counts_whole_army(sentence, phrase) or (noun is None and is_age_or_state(sentence, phrase)):
         return False, None
+    if is_rate(sentence, phrase, noun):
+        return False, None
     return True, noun
 
 
 def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
                  attributions: list[Attribution], context: Context,
-                 subject_words: SubjectWords) -> dict | None:
-    cue = choose_metric_cue(sentence, phrase, metric_cues, has_noun=noun is not None)
+                 subject_words: SubjectWords, figures: list[NumberPhrase] = ()) -> dict | None:
+    cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
     if cue is None:
         metric = elliptical_metric(sentence, phrase, noun, attributions, context)
-        if metric is None:
+        if metric is None or is_speculation(sentence, phrase, None):
             return None
         metric_text = None
     else:
@@ -183,6 +220,9 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         if is_speculation(sentence, phrase, cue):
             return None
     subject = choose_subject(sentence, phrase, noun, subject_words(), context)
+    scope, scope_text = figure_scope(sentence, (phrase.start, phrase.end),
+                                     (noun.start, noun.end) if noun is not None else None,
+                                     (cue.start, cue.end) if cue is not None else None, metric)
     claimants, claimant_text = context.claimants_of(sentence, phrase, attributions)
     context.metric = context.document_metric = metric
     context.subject = subject
@@ -198,8 +238,8 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         "claimants": list(claimants),
         "claimant_text": claimant_text,
         "metric_text": metric_text,
-        "scope": "total",
-        "scope_text": None,
+        "scope": scope,
+        "scope_text": scope_text,
     }
 
 
@@ -236,12 +276,16 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
                       context: Context) -> str | None:
     """A figure with no predicate of its own borrows one: "South Korea estimates 4,700." takes its
     paragraph's metric; "The NIS now puts the total at around 15,000." the document's."""
-    if noun is not None or not attributions:
+    if noun is not None:
+        return None
+    before = WORD.findall(sentence[:phrase.start].lower())
+    restates = bool(word_class("count_subject").intersection(before[-6:]))
+    if not attributions and not restates:
         return None
     if context.metric is not None:
         return context.metric
-    before = WORD.findall(sentence[:phrase.start].lower())
-    if context.document_metric is not None and word_class("count_subject").intersection(before[-6:]):
+    # "The NIS's figure was lower, at 3,000": a figure named as a figure restates the last one
+    if context.document_metric is not None and restates:
         return context.document_metric
     return None
 
@@ -253,23 +297,57 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
     tail = sentence[phrase.end:phrase.end + NOUN_REACH]
     clause = CLAUSE_END.split(tail, maxsplit=1)[0]
     nouns = {noun.start: noun for noun in noun_matcher().find(clause)}
-    unknown, after_of = None, False
+    unknown, after_of, previous = None, False, ""
     modifiers, followers = word_class("noun_modifier"), word_set("number_followers")
     for word in islice(WORD.finditer(clause), NOUN_WORDS):
         noun = nouns.get(word.start())
         if noun is not None:
             return Match(phrase.end + noun.start, phrase.end + noun.end, noun.text, noun.value)
         lowered = word.group(0).lower()
+        if lowered in modifiers:
+            previous = lowered
         if lowered == "of" or lowered in modifiers:
             after_of = lowered == "of"
             continue
-        if lowered in followers or lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
-            break  # a verb or a name: the number stands alone ("dozens of KN-23s" are things)
+        if lowered in word_class("conjunction") and previous in modifiers:
+            continue  # "Russian and North Korean troops": one noun, two modifiers
+        if lowered in followers:
+            break  # a verb: the number stands alone ("6,000 were killed")
+        if lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
+            # a participle or a name ("dozens of KN-23s" are things): the number stands alone,
+            # unless a thing follows ("1,000 Koksan guns", "200 self-propelled howitzers")
+            if unknown is None:
+                return thing_after(clause, word.end(), phrase.end, nouns)
+            break
         unknown = unknown or word
-        after_of = False
+        previous, after_of = lowered, False
     if unknown is None:
         return None
     return Match(phrase.end + unknown.start(), phrase.end + unknown.end(), unknown.group(0), "other")
+
+
+def thing_after(clause: str, start: int, offset: int, nouns: dict[int, Match]) -> Match | None:
+    """A noun for things within the few words after `start` in the clause, before any verb."""
+    followers = word_set("number_followers")
+    for word in islice(WORD.finditer(clause, start), NOUN_WORDS):
+        noun = nouns.get(word.start())
+        if noun is not None:
+            return Match(offset + noun.start, offset + noun.end, noun.text, noun.value) if noun.value != "person" else None
+        if word.group(0).lower() in followers:
+            return None
+    return None
+
+
+def is_rate(sentence: str, phrase: NumberPhrase, noun: Match | None) -> bool:
+    """"about 90 soldiers a day", "losing 50 per week": a rate, not a count. "in a day" or "in the
+    past day" is a window, not a rate."""
+    start = noun.end if noun is not None else phrase.end
+    tail = CLAUSE_END.split(sentence[start:start + NOUN_REACH], maxsplit=1)[0]
+    for rate in rate_matcher().find(tail):
+        before = WORD.findall(sentence[max(0, start + rate.start - 20):start + rate.start].lower())
+        if len(WORD.findall(tail[:rate.start])) <= RATE_WORDS and not (before and before[-1] in word_class("window_lead")):
+            return True
+    return False
 
 
 def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
@@ -291,17 +369,63 @@ def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
 
 
 def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
-                      has_noun: bool) -> Match | None:
-    best, best_cost = None, MAX_CUE_COST
+                      noun: Match | None, figures: list[NumberPhrase] = ()) -> Match | None:
+    """The metric words of the figure's own predicate: the cheapest (nearest) cue, unless it is a
+    weak deployment word ("soldiers", "in Kursk") or one that only describes the noun ("troops fighting for Russia", "soldiers sent to
+    Russia", "who were deployed") while the clause says what happened to them ("have died") or
+    names them by their loss ("casualties among the troops sent to Russia reached 4,000").
+    Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
+    later = [f.start for f in figures if f.start >= phrase.end]
+    scored = []
     for cue in cues:
         if cue.start < phrase.end and cue.end > phrase.start:
             continue
+        if any(start < cue.start for start in later):
+            continue
         cost = cue_cost(sentence, phrase, cue)
         if cue.value.endswith("|weak"):
-            cost += 5 if has_noun else 8
-        if cost < best_cost:
-            best, best_cost = cue, cost
+            cost += 5 if noun is not None else 8
+        if cost < MAX_CUE_COST:
+            scored.append((cost, cue))
+    if not scored:
+        return None
+    best_cost, best = min(scored, key=lambda pair: pair[0])
+    if best.value.startswith(DEPLOYED) and (best.value.endswith("|weak") or describes_the_noun(sentence, phrase, noun, best)):
+        heads = best.end <= phrase.start  # "casualties among the troops sent to Russia reached 4,000"
+        predicates = [(cost, cue) for cost, cue in scored if not cue.value.startswith(DEPLOYED)
+                      and cue.value.endswith("|strong") and (is_predicate(sentence, cue) or heads and cue.end <= best.start)
+                      and same_clause(sentence, phrase, cue)]
+        if predicates:
+            return min(predicates, key=lambda pair: pair[0])[1]
     return best
+
+
+def describes_the_noun(sentence: str, phrase: NumberPhrase, noun: Match | None, cue: Match) -> bool:
+    """Whether metric words describe the counted people rather than say what they did: a participle
+    right after the noun ("3,800 troops fighting for Russia have been ..."), a relative clause
+    ("2,000 soldiers who were sent ..."), or a participle after a person noun before the figure
+    ("casualties among the troops sent to Russia reached 4,000")."""
+    noun_end = noun.end if noun is not None else phrase.end
+    if cue.start >= noun_end:
+        gap = [w.lower() for w in WORD.findall(sentence[noun_end:cue.start])]
+        if word_class("relative").intersection(gap):
+            return True
+        return not word_class("auxiliary").intersection(gap)
+    before = WORD.findall(sentence[max(0, cue.start - 20):cue.start].lower())
+    return bool(before) and before[-1] in person_nouns()
+
+
+def is_predicate(sentence: str, cue: Match) -> bool:
+    """Whether metric words are a verb saying what happened to the people ("have been killed or
+    wounded", "have died", "died"), not a noun with counts of its own ("suffered heavy losses")."""
+    first = WORD.findall(cue.text.lower())[:1]
+    before = WORD.findall(sentence[max(0, cue.start - 20):cue.start].lower())[-1:]
+    return bool(word_class("auxiliary").intersection(first + before) or word_class("finite").intersection(first))
+
+
+def same_clause(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
+    start, end = (phrase.end, cue.start) if cue.start >= phrase.end else (cue.end, phrase.start)
+    return BOUNDARY.search(sentence, start, end) is None
 
 
 def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
@@ -318,11 +442,18 @@ def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
     return cost
 
 
-def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match) -> bool:
+def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match | None) -> bool:
     """"could send up to 40,000", "a third wave could number 30,000", "may reach": a figure the text only imagines."""
-    start, end = min(cue.start, phrase.start), max(cue.end, phrase.end)
+    start, end = (phrase.start, phrase.end) if cue is None else (min(cue.start, phrase.start), max(cue.end, phrase.end))
     window = PUNCTUATION.split(sentence[max(0, start - SPECULATION_REACH):start])[-1] + sentence[start:end]
-    return speculation_pattern().search(window) is not None
+    if speculation_pattern().search(window) is not None:
+        return True
+    # "losses will top 20,000 if the offensive goes on": a condition in the figure's own clause
+    rest = CLAUSE_END.split(sentence[end:end + 2 * SPECULATION_REACH], maxsplit=1)[0]
+    relative = next((w for w in WORD.finditer(rest) if w.group(0).lower() in word_class("relative")), None)
+    if relative is not None:
+        rest = rest[:relative.start()]  # "11,000 troops that could be used": the clause describes them
+    return speculation_pattern("after").search(rest) is not None
 
 
 class SubjectWords:
@@ -345,6 +476,8 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, word
                    context: Context) -> str | None:
     noun_end = noun.end if noun is not None else phrase.end
     inside = [w for w in words if phrase.end <= w.start < noun_end]
+    if len({w.value for w in inside}) > 1:
+        return None  # "600,000 Russian and North Korean troops": a joint count, no one country's
     if inside:
         return inside[0].value
     after = [w for w in words if noun_end <= w.start <= noun_end + 12
@@ -353,12 +486,23 @@ def choose_subject(sentence: str, phrase: NumberPhrase, noun: Match | None, word
         return after[0].value
     clause_start = max((m.end() for m in BOUNDARY.finditer(sentence, 0, phrase.start)), default=0)
     for word in reversed([w for w in words if clause_start <= w.start and w.end <= phrase.start]):
-        before = [w.lower() for w in WORD.findall(sentence[max(0, word.start - 30):word.start])[-2:]]
-        if before and (before[-1] in word_set("subject_blockers") or (len(before) == 2 and before[0] in word_set("subject_blockers")
-                                                            and before[1] in word_class("region"))):
-            continue  # "in eastern Russia": a place, not whose personnel
+        if is_place(sentence, word):
+            continue  # "in eastern Russia", "on the Russia-Ukraine front": a place, not whose personnel
         return word.value
     return context.subject or "KP"
+
+
+def is_place(sentence: str, word: Match) -> bool:
+    """Whether a country word names a place: after "in", "on the", "in eastern", or joined by a
+    hyphen to another ("the Russia-Ukraine front")."""
+    if sentence[word.end:word.end + 1] == "-" or sentence[max(0, word.start - 1):word.start] == "-":
+        return True
+    before = [w.lower() for w in WORD.findall(sentence[max(0, word.start - 30):word.start])[-2:]]
+    if not before:
+        return False
+    blockers = word_set("subject_blockers")
+    return before[-1] in blockers or (len(before) == 2 and before[0] in blockers and (
+        before[1] in word_class("region") or (before[1] == "the" and before[0] not in word_class("conjunction"))))
 
 
 def nearest(times, phrase: NumberPhrase):

@@ -1,0 +1,142 @@
+"""A figure's scope (contract: Scope): what it counts against the whole deployment.
+
+`total` the running count (the default), `increment` a count over a window shorter than the
+deployment or added to it ("3,000 more", "another 6,000", "killed last week alone"), `part` a
+subset of the force by kind or place ("1,000 sappers", "nearly 8,000 still fighting"),
+`planned` announced but not yet done ("will send 6,000"). Where several fit, the first in the
+order planned, part, increment, total wins. The deciding words come from
+`lexicon/scope_cues.tsv`; a time window from the period the figure already has.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache, lru_cache
+
+from transforms.lexicon import load_table
+from transforms.phrase_matcher import Match, PhraseMatcher
+
+TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
+PRECEDENCE = (PLANNED, PART, INCREMENT)
+# What ends a figure's clause: its scope words stand inside it ("sent 11,000, and will send 6,000 more").
+# A comma between digits is a thousands separator ("11,000"), not a break.
+# "and" is no break: it joins objects of one verb ("agreed to send 1,000 sappers and 5,000 builders")
+# and metric words ("killed and wounded last week alone").
+CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|[;:()\u2014\u2013]|\s-\s|\b(?:but|while|whereas)\s")
+# Time words that open the sentence and are set off by a comma govern all of it.
+SENTENCE_OPENER = re.compile(r"^(?:\s+alone)?\s*,")
+WORD = re.compile(r"[\w'\u2019]+")
+# A figure named as a subset of a known whole: "the 8,000 now in Kursk", "Of the 11,000, 8,000 ...".
+# ("8,000 of them are now in Russia" is not: "them" is often the whole force.)
+SUBSET_BEFORE = re.compile(r"(?:\bthe\s+|\bof\s+(?:the|these|those|its|their)\b(?:[^,;.]|(?<=\d)[,.](?=\d)){0,60},\s*)$",
+                           re.IGNORECASE)
+
+
+@cache
+def cue_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], f"{r['scope']}|{r['side']}|{r['reach'] or 0}|{r['metric']}", False)
+                          for r in load_table("scope_cues")])
+
+
+@cache
+def deployment_start() -> date:
+    """A time window that opens by this day counts the whole deployment ("sent in 2024")."""
+    row = next(r for r in load_table("deployment_dates") if r["event"] == "deployment_start")
+    return date.fromisoformat(row["date"])
+
+
+@lru_cache(maxsize=64)
+def sentence_cues(sentence: str) -> tuple[Match, ...]:
+    """The sentence's scope words, found once for all its figures."""
+    return tuple(cue_matcher().find(sentence))
+
+
+def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause holding text[start:end]: from the last break before it to the first after it."""
+    clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    after = CLAUSE_BREAK.search(sentence, end)
+    return clause_start, after.start() if after else len(sentence)
+
+
+def words_between(sentence: str, start: int, end: int) -> int:
+    return len(WORD.findall(sentence[start:end])) if end > start else 0
+
+
+def cue_applies(sentence: str, cue: Match, side: str, reach: int, figure: tuple[int, int],
+                noun: tuple[int, int] | None, clause: tuple[int, int]) -> bool:
+    """Whether a scope word stands where its table row says, against the figure."""
+    number_start, number_end = figure
+    if cue.start < clause[0] or cue.end > clause[1] or (cue.start < number_end and cue.end > number_start):
+        return False
+    if side == "clause":
+        return True
+    if side == "lead":
+        return cue.end <= number_start
+    if side == "before":
+        return cue.end <= number_start and words_between(sentence, cue.end, number_start) <= reach
+    if side == "noun":
+        return noun is not None and number_end <= cue.start and cue.end <= noun[1] and cue.end >= noun[0]
+    if side in ("after", "definite"):
+        if cue.start < number_end or words_between(sentence, number_end, cue.start) > reach:
+            return False
+        return side == "after" or is_named_subset(sentence, figure)
+    return False
+
+
+def is_named_subset(sentence: str, figure: tuple[int, int]) -> bool:
+    return SUBSET_BEFORE.search(sentence[max(0, figure[0] - 80):figure[0]]) is not None
+
+
+def window_mark(sentence: str, end: int) -> int | None:
+    """Where a word marking time words as a window ("last week alone") ends, if one follows `end`."""
+    for cue in sentence_cues(sentence):
+        if cue.value.split("|")[1] == "window" and cue.start >= end and not sentence[end:cue.start].strip():
+            return cue.end
+    return None
+
+
+def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] | None = None,
+                 predicate: tuple[int, int] | None = None, metric: str | None = None) -> tuple[str, str | None]:
+    """(scope, the words that decided it) of the figure at sentence[number[0]:number[1]], from the
+    scope words of its clause. `noun` is the span of the noun it counts, `predicate` that of its
+    metric words: the clause reaches far enough to hold both ("plans to deploy another 6,000").
+    A `total` with words ("since", "so far") is a running count that no time window makes an increment."""
+    spans = [number] + [s for s in (noun, predicate) if s is not None]
+    clause = clause_span(sentence, min(s[0] for s in spans), max(s[1] for s in spans))
+    found: dict[str, str] = {}
+    for cue in sentence_cues(sentence):
+        scope, side, reach, only_metric = cue.value.split("|")
+        if only_metric and only_metric != metric:
+            continue
+        if scope not in found and cue_applies(sentence, cue, side, int(reach), number, noun, clause):
+            found[scope] = cue.text
+    for scope in PRECEDENCE:
+        if scope in found:
+            return scope, found[scope]
+    return TOTAL, found.get(TOTAL)
+
+
+def window_scope(sentence: str, number: tuple[int, int], period_start: date | None, period_end: date | None,
+                 period_text: str | None, running: str | None = None) -> tuple[str, str | None] | None:
+    """A figure over a time window that opens after the deployment began ("in January and February",
+    "last week") adds to the running count, if the window's words follow the figure in its clause
+    ("killed over the weekend") or open the sentence ("Over the past two months, ..., 1,200").
+    A window that opens by the deployment's start ("sent in 2024") counts all of it: None. Time
+    words before the figure in its clause mostly date a statement ("said on Monday that 300 ...").
+    `running` are words of a running count in the clause ("so far", "since it entered combat"): no
+    window then, unless they are the window's own words ("since the start of the year")."""
+    if running and (not period_text or running.lower() not in period_text.lower()):
+        return None
+    if not period_text or period_end is None or (period_start is not None and period_start <= deployment_start()):
+        return None
+    clause = clause_span(sentence, *number)
+    after = sentence.find(period_text, number[1])
+    marked = window_mark(sentence, after + len(period_text)) if number[1] <= after < clause[1] else None
+    if marked is not None:
+        return INCREMENT, sentence[after:marked]
+    if period_start is None:
+        return None
+    if number[1] <= after < clause[1] or SENTENCE_OPENER.match(sentence[len(period_text):]) and sentence.startswith(period_text):
+        return INCREMENT, period_text
+    return None
