@@ -13,7 +13,9 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
   "last Friday" and "last October" are strictly before it; a stretch still running
   on the reported date ends on it.
 - "early / mid / late MONTH" is days 1-10 / 15 / 21-end; "the start / beginning of"
-  reads as early and "the end of" as late, so "by the end of March" ends on the 31st.
+  reads as early and "the end of" as late, so "by the end of March" ends on the 31st;
+  "at the end of October" is an as-of date like "by the end of" (time_leads).
+- "on Saturday and Sunday", "on Jan. 13 and 14" are ranges, like "between ... and".
   For a year: early is January-April, mid May-August, late September-December.
 - "N days / weeks ago" is that one day; "N months / years ago" is that calendar month.
 - "the past N units" ends on the reported date and reaches N units back to the day
@@ -695,6 +697,8 @@ _OF_SOMETHING = re.compile(r"\s+of\b", re.IGNORECASE)
 def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
     lead = match.group("lead")
     core = _core_groups(match, "c")
+    if lead and "part" not in core and _PART_WORD.search(lead):
+        core["part"] = lead  # "at the end of the year": the lead holds the part word
     if not _is_time_phrase(core, lead):
         return None
     if "ordinal" in core and not _has_container(core) and _OF_SOMETHING.match(text, match.end()):
