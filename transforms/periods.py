@@ -193,7 +193,7 @@ _PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
 _RANGE = re.compile(
     rf"\b{_RANGE_OPENER}\s+{_core('a')}\s+{_RANGE_JOINER}\s+"
     rf"(?:{_core('b')}|(?P<b_bare_day>{_DAY_OF_MONTH}))"
-    rf"|\b{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
+    rf"|\b(?:{_RANGE_OPENER}\s+)?{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
     rf"|\b(?:{_RANGE_OPENER}\s+)?(?P<f_bare_day>{_DAY_OF_MONTH})"
     rf"(?:\s*[-\u2013]\s*|\s+{_RANGE_JOINER}\s+){_day_month_date('f')}",
     re.IGNORECASE,
