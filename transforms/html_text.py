@@ -22,11 +22,14 @@ and every paragraph is labelled by the plain-text rules.
 from __future__ import annotations
 
 import json
+import inspect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser, HTMLParserTreeBuilder
 
 from transforms.metadata import find_outlet, find_published_date, parse_iso_datetime
 from transforms.sections import BODY, CAPTION, COMMENT, HEADLINE, RELATED, Span, find_sections, section_at
@@ -48,6 +51,49 @@ _TAGS = re.compile(r"<[^>]{0,2000}>")
 _DROPPED_ELEMENTS = re.compile(r"<(script|style|noscript|template)\b[^>]{0,2000}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
+class _ClosedVoidTags:
+    """The void tags ("<br>", "<img ...>") bs4's html.parser builder has seen without a slash: it
+    keeps them in a list and looks every end tag up in it, so a page with many of both costs
+    their product (10 MB of "<div><span>..</span><br>" took minutes). The same three operations
+    (append, remove, in) on counts."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def append(self, tag: str) -> None:
+        self.counts[tag] += 1
+
+    def remove(self, tag: str) -> None:
+        if self.counts[tag] <= 0:
+            raise ValueError(tag)
+        self.counts[tag] -= 1
+
+    def __contains__(self, tag: object) -> bool:
+        return self.counts[tag] > 0
+
+
+class _LinearHTMLParser(BeautifulSoupHTMLParser):
+    """bs4's html.parser glue with `_ClosedVoidTags` for its list (whatever list bs4 assigns)."""
+
+    @property
+    def already_closed_empty_element(self) -> _ClosedVoidTags:
+        return self._closed_void_tags
+
+    @already_closed_empty_element.setter
+    def already_closed_empty_element(self, _value) -> None:
+        self._closed_void_tags = _ClosedVoidTags()
+
+
+class _LinearHTMLBuilder(HTMLParserTreeBuilder):
+    def feed(self, markup, **kwargs) -> None:
+        super().feed(markup, _parser_class=_LinearHTMLParser)
+
+
+# bs4 4.13 and later let the builder choose its parser class; with an older bs4, its own.
+_TREE_BUILDER = (_LinearHTMLBuilder if "_parser_class" in inspect.signature(HTMLParserTreeBuilder.feed).parameters
+                 else "html.parser")
+
+
 @dataclass
 class HtmlArticle:
     text: str
@@ -62,7 +108,8 @@ class HtmlArticle:
 def html_to_article(html: str) -> HtmlArticle:
     """Text, spans and metadata of an HTML page (already decoded and normalized)."""
     try:
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(html, builder=_TREE_BUILDER) if _TREE_BUILDER != "html.parser" \
+            else BeautifulSoup(html, "html.parser")
         meta = _page_metadata(soup)
         blocks = _blocks(soup)
     except RecursionError:

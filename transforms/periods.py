@@ -13,7 +13,11 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
   "last Friday" and "last October" are strictly before it; a stretch still running
   on the reported date ends on it.
 - "early / mid / late MONTH" is days 1-10 / 15 / 21-end; "the start / beginning of"
-  reads as early and "the end of" as late, so "by the end of March" ends on the 31st.
+  reads as early and "the end of" as late, so "by the end of March" ends on the 31st;
+  "at the end of October" is an as-of date like "by the end of" (time_leads).
+- "on Saturday and Sunday", "on Jan. 13 and 14" are ranges, like "between ... and".
+- "the seven days to Sunday", "the week ending Jan. 12" (time_span_ends): N units back from
+  that date, the date included.
   For a year: early is January-April, mid May-August, late September-December.
 - "N days / weeks ago" is that one day; "N months / years ago" is that calendar month.
 - "the past N units" ends on the reported date and reaches N units back to the day
@@ -136,6 +140,8 @@ _FRACTION = _alternation(FRACTIONS) + r"(?![\w])"
 _SPAN_MODIFIER = _alternation(SPAN_MODIFIERS)
 _RANGE_OPENER = _alternation(w for w, role in RANGE_WORDS.items() if role == "opener")
 _RANGE_JOINER = _alternation(w for w, role in RANGE_WORDS.items() if role == "joiner")
+# "the seven days to Sunday", "the week ending Jan. 12"
+_SPAN_END = _alternation(row["word"].lower() for row in load_table("time_span_ends") if row["word"])
 
 
 def _day_month_date(tag: str) -> str:
@@ -150,6 +156,9 @@ def _month_day_date(tag: str) -> str:
     t = tag + "_"
     return (rf"(?:{_WEEKDAY},?\s+)?(?P<{t}md_month>{_MONTH})\s+(?P<{t}md_day>{_DAY_OF_MONTH})"
             rf"(?:,?\s+(?P<{t}md_year>{_YEAR}))?")
+
+
+_THE_WORD = "the"
 
 
 def _core(tag: str) -> str:
@@ -191,9 +200,12 @@ _PLAIN = re.compile(rf"\b(?:(?P<lead>{_LEAD})\s+)?{_core('c')}", re.IGNORECASE)
 _RANGE = re.compile(
     rf"\b{_RANGE_OPENER}\s+{_core('a')}\s+{_RANGE_JOINER}\s+"
     rf"(?:{_core('b')}|(?P<b_bare_day>{_DAY_OF_MONTH}))"
-    rf"|\b{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
+    rf"|\b(?:{_RANGE_OPENER}\s+)?{_month_day_date('d')}\s*[-\u2013]\s*(?P<d_bare_day>{_DAY_OF_MONTH})(?![-\u2013])"
     rf"|\b(?:{_RANGE_OPENER}\s+)?(?P<f_bare_day>{_DAY_OF_MONTH})"
-    rf"(?:\s*[-\u2013]\s*|\s+{_RANGE_JOINER}\s+){_day_month_date('f')}",
+    rf"(?:\s*[-\u2013]\s*|\s+{_RANGE_JOINER}\s+){_day_month_date('f')}"
+    # "in the seven days to Sunday", "the week ending Jan. 12": a length up to a date
+    rf"|\b(?:{_RANGE_OPENER}\s+)?{_THE_WORD}\s+(?:(?P<g_number>{_NUMBER})\s+)?(?P<g_unit>{_UNIT})"
+    rf"\s+{_SPAN_END}\s+{_core('g')}",
     re.IGNORECASE,
 )
 # "since the deployment began in October 2024": the event between is skipped.
@@ -230,7 +242,7 @@ _PLAIN_START = StartFinder(_start_pattern, _first_words(
     LEAD_WORDS, DAY_WORDS, WEEKDAYS, MONTHS, NUMBER_WORDS, RELATIVE_WORDS, PART_WORDS, SEASONS, [_THE]),
     folded=True)
 _RANGE_START = StartFinder(_start_pattern, _first_words(
-    [w for w, role in RANGE_WORDS.items() if role == "opener"], WEEKDAYS, MONTHS), folded=True)
+    [w for w, role in RANGE_WORDS.items() if role == "opener"], WEEKDAYS, MONTHS, [_THE]), folded=True)
 _SINCE_EVENT_START = StartFinder(lambda words: _start_pattern(words, digit=False), [_SINCE_WORD], folded=True)
 
 # Every core holds an anchor: a month or weekday name (capitalised or upper case, as the
@@ -408,7 +420,7 @@ def _tagged_groups(pattern: re.Pattern, tag: str) -> tuple[tuple[int, str], ...]
 # A pattern holds a hundred named groups and a match sets a few: reading them by index
 # beats filtering groupdict() by name (and a tag names one pattern's core).
 _TAGGED_GROUPS = {tag: _tagged_groups(pattern, tag)
-                  for pattern, tags in ((_PLAIN, "c"), (_RANGE, "abdf"), (_SINCE_EVENT, "e")) for tag in tags}
+                  for pattern, tags in ((_PLAIN, "c"), (_RANGE, "abdfg"), (_SINCE_EVENT, "e")) for tag in tags}
 
 
 def _words(phrase: str) -> str:
@@ -695,6 +707,8 @@ _OF_SOMETHING = re.compile(r"\s+of\b", re.IGNORECASE)
 def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
     lead = match.group("lead")
     core = _core_groups(match, "c")
+    if lead and "part" not in core and _PART_WORD.search(lead):
+        core["part"] = lead  # "at the end of the year": the lead holds the part word
     if not _is_time_phrase(core, lead):
         return None
     if "ordinal" in core and not _has_container(core) and _OF_SOMETHING.match(text, match.end()):
@@ -708,6 +722,8 @@ def _range_expression(text: str, match: re.Match, reported: date | None) -> Time
     """"between October and December", "from Dec. 9 to 11", "Dec. 9-11", "9-11 December"."""
     if match.group("f_bare_day"):
         return _day_first_range_expression(text, match, reported)
+    if match.group("g_unit"):
+        return _length_to_date_expression(text, match, reported)
     first = _core_groups(match, "a") or _core_groups(match, "d")
     bare_day = match.group("b_bare_day") or match.group("d_bare_day")
     if bare_day:
@@ -717,6 +733,16 @@ def _range_expression(text: str, match: re.Match, reported: date | None) -> Time
     # the first end is the latest one on or before the last: October before December
     first_stretch = _resolve_core(first, last_stretch[1]) if last_stretch else None
     stretch = (first_stretch[0], last_stretch[1]) if first_stretch and last_stretch else None
+    return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
+
+
+def _length_to_date_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression:
+    """"the seven days to Sunday": N units back from the date's last day, that day included."""
+    last_stretch = _resolve_core(_core_groups(match, "g"), reported)
+    stretch = None
+    if last_stretch is not None:
+        stretch = _resolve_rolling(_number(match.group("g_number")), UNITS[match.group("g_unit").lower()],
+                                   last_stretch[1])
     return _expression(text, match.start(), match.end(), SPAN, stretch, reported)
 
 
