@@ -30,9 +30,16 @@ from warehouse.runner import build_warehouse  # noqa: E402
 def measure(claims: int, seed: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-marts-growth-") as folder:
         lake = generate_varied_lake(Path(folder) / "lake", claims, seed=seed)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         summary = build_warehouse(lake)
-        return {"claims": claims, "seconds": time.perf_counter() - started, "marts": summary["marts"]}
+        return {"claims": claims, "seconds": time.perf_counter() - started,
+                "cpu_seconds": cpu_seconds() - cpu_started, "marts": summary["marts"]}
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, all of DuckDB's threads: steadier than wall time on a shared machine."""
+    times = os.times()
+    return times.user + times.system
 
 
 def main() -> None:
@@ -48,7 +55,8 @@ def main() -> None:
         result = measure(claims, args.seed)
         results.append(result)
         print(f"\n{claims:,} claims ({claims // CLAIMS_PER_DOCUMENT:,} articles): "
-              f"models built in {result['seconds']:.2f} s")
+              f"models built in {result['seconds']:.2f} s wall, {result['cpu_seconds']:.2f} s CPU "
+              f"(load average {os.getloadavg()[0]:.1f})")
         for name, rows in sorted(result["marts"].items()):
             print(f"  {name:24s} {rows:>12,} rows  {1000 * rows / claims:10.2f} per 1,000 claims")
     first, last = results[0], results[-1]

@@ -197,17 +197,21 @@ def test_two_claimants_disagreeing_are_one_disagreement_and_an_event_each(tmp_pa
     assert [(row["claimant"], row["claimant_count"]) for row in flat] == [("KR", 2), ("UA", 2)]
 
 
-def test_undated_reports_of_one_figure_are_one_event_and_undated_articles_one_of_their_own(tmp_path):
+def test_undated_reports_of_one_figure_are_one_event_and_undated_articles_join_it(tmp_path):
     """Outlets repeat a figure for weeks after it was stated: reports within 14 days of the previous
-    one are the same claim. Articles with no date at all make one undated event, not one each."""
+    one are the same claim. An article with no date at all repeats the latest dated statement of its
+    figure; a figure only undated articles give is one undated event, not one each."""
     days = ["2025-01-10", "2025-01-12", "2025-01-20", "2025-02-01", "2025-03-15"]
     documents = [document(f"d{i}", published=day) for i, day in enumerate(days)]
-    documents += [document("u1", published=None), document("u2", published=None)]
+    documents += [document(f"u{i}", published=None) for i in range(4)]
     claims = [claim(f"c{i}", f"d{i}", 11000, 11000, claimants=("KR-NIS",), reported=day) for i, day in enumerate(days)]
-    claims += [claim(f"undated{i}", f"u{i}", 11000, 11000, claimants=("KR-NIS",), reported=None) for i in (1, 2)]
+    claims += [claim(f"undated{i}", f"u{i}", 11000, 11000, claimants=("KR-NIS",), reported=None) for i in (0, 1)]
+    claims += [claim(f"only_undated{i}", f"u{i}", 600, 600, claimants=("KR-NIS",), reported=None, metric="killed")
+               for i in (2, 3)]
     write_lake(tmp_path, documents, claims)
 
     build_warehouse(tmp_path)
 
-    found = [(e["stated_on"], e["mentions"]) for e in events(tmp_path)]
-    assert found == [(DAY("2025-01-10"), 4), (DAY("2025-03-15"), 1), (None, 2)]
+    found = [(e["metric"], e["stated_on"], e["mentions"]) for e in events(tmp_path)]
+    assert found == [("killed", None, 2), ("troops_deployed", DAY("2025-01-10"), 4),
+                     ("troops_deployed", DAY("2025-03-15"), 3)]

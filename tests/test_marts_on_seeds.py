@@ -74,3 +74,44 @@ def test_figures_in_an_outlets_own_voice_are_counted_under_the_outlet(warehouse)
         select source, lowest_low, highest_high from figures_by_source_date
         where source_kind = 'outlet' and reported_date = date '2026-01-01' and metric = 'troops_deployed'""") == [
         ("Yonhap", 10000, None)]
+
+
+# ---- claim events on the seeds and samples ----
+
+def test_the_nis_briefing_of_30_april_is_one_casualties_event_in_two_forms(warehouse):
+    """The sample's headline says "4,700" and its body "about 4,700 casualties ... told lawmakers on
+    Wednesday" (30 April 2025): one claim, dated by the statement."""
+    [(stated_on, basis, value, forms, mentions)] = rows(warehouse, """
+        select stated_on, stated_on_basis, value_best, forms, mentions from claim_events
+        where claimant = 'KR-NIS' and metric = 'casualties' and subject = 'KP' and value_best = 4700""")
+    assert (str(stated_on), value, mentions) == ("2025-04-30", 4700, 2)
+    assert set(forms) == {"4,700", "about 4,700"}
+
+
+def test_killed_and_wounded_of_one_day_derive_a_casualties_event(warehouse):
+    """The live blog of 13 January 2025: the NIS's "around 300" killed and "about 2,700" wounded, and no
+    casualties figure of its own that day."""
+    [(value, derived, components)] = rows(warehouse, """
+        select value_best, derived, components from claim_events
+        where claimant = 'KR-NIS' and metric = 'casualties' and stated_on = date '2025-01-13'""")
+    assert (value, derived, len(components)) == (3000, True, 2)
+    parts = rows(warehouse, f"""
+        select metric, value_best from claim_events where event_id in {tuple(components)} order by metric""")
+    assert parts == [("killed", 300), ("wounded", 2700)]
+
+
+def test_some_14000_from_an_undated_seed_joins_the_dated_statement(warehouse):
+    """Seed 004 (undated) and the sample of 13 December 2025 both say "some 14,000" for KR and WEST."""
+    found = rows(warehouse, """
+        select claimant, cast(stated_on as varchar), documents from claim_events
+        where metric = 'troops_deployed' and subject = 'KP' and value_best = 14000 and claimant in ('KR', 'WEST')
+        order by claimant""")
+    assert found == [("KR", "2025-12-13", 2), ("WEST", "2025-12-13", 2)]
+
+
+def test_no_claimant_disagrees_with_itself_and_claim_claimants_is_flat(warehouse):
+    assert rows(warehouse, "select count(*) from source_disagreements where lower_source = higher_source") == [(0,)]
+    assert rows(warehouse, """
+        select count(*) from claims c
+        where len(c.claimants) > 0
+          and len(c.claimants) <> (select count(*) from claim_claimants f where f.claim_id = c.claim_id)""") == [(0,)]

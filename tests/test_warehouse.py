@@ -364,6 +364,22 @@ def test_a_failing_model_names_its_file_in_one_line_and_leaves_the_previous_mart
     assert not list(lake.glob("**/*.tmp"))
 
 
+def test_a_model_whose_header_says_view_is_built_as_a_view(tmp_path):
+    """Cheap pass-through models skip copying their rows; marts are always tables (they are published)."""
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, models)
+    (models / "marts" / "view_in_a_mart.sql").write_text("-- materialized: view\nselect 1 as x\n")
+    kinds = {model.name: model.materialized for model in discover_models(models)}
+
+    assert kinds["int_claim_claimants"] == "view"
+    assert kinds["stg_claims"] == "table" and kinds["view_in_a_mart"] == "table"
+    summary = build_warehouse(write_lake(tmp_path / "lake", [document("d1")], [claim("c1", "d1", 5, 5)]),
+                              models_dir=models)
+    assert summary["marts"]["view_in_a_mart"] == 1
+
+
 def test_a_model_inside_the_checkout_is_named_by_its_path_there():
     [model] = [m for m in discover_models() if m.name == "claim_events"]
     assert model.display_path == "warehouse/models/marts/claim_events.sql"

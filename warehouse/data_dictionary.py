@@ -146,8 +146,9 @@ grouped by these rules (`warehouse/models/intermediate/int_claim_event_mentions.
    week), else its report date. Sorted by window start, a mention joins the event before it unless
    its window starts more than {EVENT_GAP_DAYS} days (a dated statement) or {REPEAT_GAP_DAYS} days (an undated
    report, which often repeats an earlier statement) after every earlier window of the event ended.
-   A statement dated by a span therefore joins the event stated within it. Mentions with no date at
-   all form one undated event per figure.
+   A statement dated by a span therefore joins the event stated within it. A mention with no date
+   at all (undated article, undated statement) joins the latest dated event of its figure, or else
+   the one undated event of that figure.
 5. **`stated_on`** is the statement's own day where a mention gives one; else the earliest report,
    moved into the statement span where mentions give one ("said in January" reported only in April:
    31 January); else the earliest report. `stated_on_basis` says which.

@@ -23,7 +23,8 @@ by_day as (
         count(*) filter (where metric = 'wounded') as wounded_events,
         count(*) filter (where metric = 'casualties') as casualties_events,
         any_value({'event_id': event_id, 'value_low': value_low, 'value_high': value_high,
-                   'value_best': value_best, 'qualifier': qualifier, 'forms': forms})
+                   'value_best': value_best, 'qualifier': qualifier, 'forms': forms,
+                   'stated_on_basis': stated_on_basis})
             filter (where metric = 'killed') as killed,
         any_value({'event_id': event_id, 'value_low': value_low, 'value_high': value_high,
                    'value_best': value_best, 'qualifier': qualifier, 'forms': forms})
@@ -43,6 +44,7 @@ final as (
         scope,
         stated_on,
         casualties_events,
+        killed.stated_on_basis,
         killed.event_id as killed_event_id,
         wounded.event_id as wounded_event_id,
         killed.value_low + wounded.value_low as value_low,

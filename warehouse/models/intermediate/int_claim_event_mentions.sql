@@ -10,7 +10,8 @@
 -- metric, subject, unit, scope, value key), mentions sorted by window start form runs (gaps and
 -- islands): a mention starts a new event when its window starts more than `event_gap_days` (dated
 -- statements) or `repeat_gap_days` (undated reports, which repeat an earlier statement for a while)
--- after every earlier window of the run has ended. A span joins the event stated within it.
+-- after every earlier window of the run has ended. A span joins the event stated within it. A mention
+-- with no date at all joins the latest dated event of its figure, or else the one undated event.
 -- One sort and running windows per key: linear in the mentions (n log n for the sort), never pairs.
 -- The event id hashes the key and the window start of the event's first mention.
 
@@ -69,13 +70,13 @@ with_previous as (
     select
         *,
         max(window_end) over (
-            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high, window_start is null
-            order by window_start, window_end, claim_id
+            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high
+            order by window_start nulls last, window_end, claim_id
             rows between unbounded preceding and 1 preceding
         ) as previous_window_end,
         row_number() over (
-            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high, window_start is null
-            order by window_start, window_end, claim_id
+            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high
+            order by window_start nulls last, window_end, claim_id
         ) as position
 
     from keyed
@@ -87,9 +88,10 @@ with_start as (
     select
         *,
         -- the first mention, or one stated more than gap_days after every earlier one ended, starts an
-        -- event; undated mentions (no report date, no statement date) form one event of their own
+        -- event. Undated mentions (no report date, no statement date) sort last and join the latest
+        -- dated event of their figure; with none, they are one undated event.
         position = 1
-            or window_start > previous_window_end + cast(gap_days as integer) as starts_event
+            or coalesce(window_start > previous_window_end + cast(gap_days as integer), false) as starts_event
 
     from with_previous
 
@@ -102,9 +104,8 @@ with_event_start as (
         -- the window start of the mention that started this mention's event (the same sort as
         -- above): starts only grow along the sort, so the running max is the current event's start
         max(case when starts_event then window_start end) over (
-            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high,
-                         window_start is null
-            order by window_start, window_end, claim_id
+            partition by claimant, metric, subject, unit, scope, is_range, key_low, key_high
+            order by window_start nulls last, window_end, claim_id
             rows between unbounded preceding and current row
         ) as event_start
 

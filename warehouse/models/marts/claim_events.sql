@@ -122,7 +122,7 @@ derived as (
         to_derive.unit,
         to_derive.scope,
         to_derive.stated_on,
-        'statement' as stated_on_basis,
+        to_derive.stated_on_basis,
         to_derive.value_low,
         to_derive.value_high,
         to_derive.qualifier,
