@@ -297,3 +297,17 @@ def test_quiet_prints_nothing_but_errors(prefect_server, tmp_path, capfd):
     assert captured.out == "" and [line for line in captured.err.splitlines() if "troopledger" in line] == []
     assert cli.main(["run", "--lake", str(tmp_path / "lake"), "-q"]) == 0
     assert capfd.readouterr().out == ""
+
+
+def test_an_object_store_lake_is_named_by_its_url_in_hints(prefect_server, tmp_path, monkeypatch, capsys):
+    store = f"file://{tmp_path / 'store' / 'lake'}"
+    (tmp_path / "store").mkdir()
+    monkeypatch.setenv("TROOPLEDGER_WORK_DIR", str(tmp_path / "work"))
+    assert cli.main(["query", "select 1", "--lake", store]) == 1
+    assert capsys.readouterr().err.strip() == (f"troopledger: error: {store} holds no lake yet (no warehouse.duckdb): "
+                                               f"run `troopledger run --lake {store}` first")
+    assert cli.main(["run", "--lake", store]) == 0
+    out = capsys.readouterr().out
+    hint = next(line for line in out.splitlines() if "try:" in line)
+    assert hint.endswith(f"--lake {store})") and f"tables:    {store}/documents" in out
+    assert str(tmp_path / "work") not in hint.split("try:")[1]
