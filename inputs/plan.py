@@ -73,8 +73,14 @@ def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | Non
     lake_dir = lakefs.local_lake(lake)
     if lakefs.current_version_dir(lake_dir, "documents") is None or lakefs.journal_dir(lake_dir).exists():
         return None
-    lakefs.verify_tables(lake_dir)  # a damaged table file is named now, not by a later reader
-    manifest, code_changed = read_manifest(lake_dir, code_version())
+    try:
+        # Read without the lock: a run committing meanwhile may remove the version being read. Any
+        # doubt, a damaged file included, sends the run the long way, which verifies under the lock
+        # and names a damaged file there.
+        lakefs.verify_tables(lake_dir)
+        manifest, code_changed = read_manifest(lake_dir, code_version())
+    except (lakefs.LakeError, OSError):
+        return None
     if code_changed or read_models_version(lake_dir) != models_version():
         return None
     plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False, prune=prune)
