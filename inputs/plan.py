@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pyarrow.compute as pc
+
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
 from storage.ledger import file_of, read_part
@@ -139,6 +141,7 @@ def add_companions(plan: RunPlan, inputs: list[InputFile], lake: Path) -> None:
     extra = set()
     for part in lakefs.current_parts(lake, "documents"):
         keys = read_part(part, ["source_path", "source_paths"])
+        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
         for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
             if len(paths) > 1 and file_of(first) in replaced:
                 extra.update(file_of(path) for path in paths)
