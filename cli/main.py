@@ -5,8 +5,10 @@ Exit codes:
        parsed: they are data (a documents row with its error), listed in the summary.
   1    the command could not complete: the lake is locked by another run past --lock-wait,
        not writable (read-only, disk full), holds an unreadable file, a SQL model or test
-       failed, or a query was not a read-only statement. The lake keeps its previous tables.
-  2    usage error (bad arguments).
+       failed, a query was not a read-only statement or named an unknown table, `query` or
+       `report` found no lake, or `explain` explained nothing (a missing, unreadable, empty or
+       unsupported file). The lake keeps its previous tables.
+  2    usage error (bad arguments, an input folder that does not exist).
   130  interrupted (Ctrl-C); the lake keeps its previous tables.
 
 Errors are one line on stderr, `troopledger: error: ...`; add --debug for the traceback and

@@ -1,8 +1,9 @@
-"""What `troopledger run` shows while it works, on stderr (stdout keeps the summary, or its JSON).
+"""What `troopledger run` shows while it works.
 
-On a terminal: a live bar (rich) with the files extracted and to extract, the claims found, the
-rate and the time left. Not on a terminal (a log, a pipe, cron): one line when extraction starts
-and one a batch, nothing more. `--quiet`: nothing. The flow reports batches as they finish
+On a terminal (stderr): a live bar (rich) with the files extracted and to extract, the claims
+found, the rate and the time left; it is erased when extraction ends. Not on a terminal (a log, a
+pipe, cron): one line on stdout when extraction starts and one a batch, nothing more, so that
+stderr holds only the one-line error of a run that fails. `--quiet` and `--json`: nothing. The flow reports batches as they finish
 (flows/ingest.py: PROGRESS_LISTENERS), so the bar moves a batch at a time.
 """
 
@@ -74,12 +75,13 @@ class BarProgress:
         self.progress.stop()
 
 
-def listener_for(quiet: bool, stream=None):
-    """The progress display this run gets: none when quiet, a bar on a terminal, lines otherwise."""
-    stream = stream or sys.stderr
+def listener_for(quiet: bool, terminal=None, log=None):
+    """The progress display this run gets: none when quiet, a bar when stderr is a terminal, lines
+    on stdout otherwise."""
+    terminal, log = terminal or sys.stderr, log or sys.stdout
     if quiet:
         return None
-    return BarProgress(stream) if stream.isatty() else LineProgress(stream)
+    return BarProgress(terminal) if terminal.isatty() else LineProgress(log)
 
 
 @contextmanager

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pyarrow.compute as pc
+
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
 from storage.ledger import file_of, read_part
@@ -73,8 +75,14 @@ def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | Non
     lake_dir = lakefs.local_lake(lake)
     if lakefs.current_version_dir(lake_dir, "documents") is None or lakefs.journal_dir(lake_dir).exists():
         return None
-    lakefs.verify_tables(lake_dir)  # a damaged table file is named now, not by a later reader
-    manifest, code_changed = read_manifest(lake_dir, code_version())
+    try:
+        # Read without the lock: a run committing meanwhile may remove the version being read. Any
+        # doubt, a damaged file included, sends the run the long way, which verifies under the lock
+        # and names a damaged file there.
+        lakefs.verify_tables(lake_dir)
+        manifest, code_changed = read_manifest(lake_dir, code_version())
+    except (lakefs.LakeError, OSError):
+        return None
     if code_changed or read_models_version(lake_dir) != models_version():
         return None
     plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False, prune=prune)
@@ -133,6 +141,7 @@ def add_companions(plan: RunPlan, inputs: list[InputFile], lake: Path) -> None:
     extra = set()
     for part in lakefs.current_parts(lake, "documents"):
         keys = read_part(part, ["source_path", "source_paths"])
+        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
         for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
             if len(paths) > 1 and file_of(first) in replaced:
                 extra.update(file_of(path) for path in paths)

@@ -119,7 +119,10 @@ def merge_run(lake: Path, replaced: set[str], staged: list[StagedRows], scratch:
         keys = read_part(part, KEY_COLUMNS)
         hit = rows_touching(keys, replaced_files, staged_ids)
         if not pc.any(hit).as_py():
-            merge.keep_documents.append(part)
+            if "source_paths" in pq.read_schema(part).names:
+                merge.keep_documents.append(part)
+            else:  # written before source_paths existed: written again with it
+                merge.new_documents.append(read_part(part))
             continue
         whole = read_part(part)
         merge.new_documents.append(whole.filter(pc.invert(hit)))

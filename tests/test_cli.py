@@ -260,13 +260,13 @@ def test_progress_is_a_live_bar_on_a_terminal_and_a_line_a_batch_otherwise():
     events = [("extracting", {"files": 500, "batches": 2}), ("batch", {"files": 250, "claims": 40}),
               ("batch", {"files": 250, "claims": 60}), ("phase", {"name": "extraction", "seconds": 1.0})]
     terminal = Terminal()
-    bar = listener_for(quiet=False, stream=terminal)
+    bar = listener_for(quiet=False, terminal=terminal)
     assert isinstance(bar, BarProgress)
     for event in events:
         bar(*event)
     assert "500/500" in terminal.getvalue() and "100 claims" in terminal.getvalue()
     log = io.StringIO()
-    lines = listener_for(quiet=False, stream=log)
+    lines = listener_for(quiet=False, terminal=io.StringIO(), log=log)
     assert isinstance(lines, LineProgress)
     for event in events:
         lines(*event)
@@ -274,16 +274,17 @@ def test_progress_is_a_live_bar_on_a_terminal_and_a_line_a_batch_otherwise():
     second = log.getvalue().splitlines()[1]
     assert second.startswith("extracted 250/500 files, 40 claims, ") and second.endswith(" files/s")
     assert len(log.getvalue().splitlines()) == 1 + 2, "a line a batch, nothing more"
-    assert listener_for(quiet=True, stream=terminal) is None
+    assert listener_for(quiet=True, terminal=terminal) is None
 
 
 def test_a_real_run_prints_a_line_a_batch_and_its_whole_time_in_parts(prefect_server, tmp_path, capfd):
     capfd.readouterr()
     assert cli.main(["run", "--lake", str(tmp_path / "lake")]) == 0
     captured = capfd.readouterr()
-    progress = [line for line in captured.err.splitlines() if line.startswith("extract")]
-    assert progress[0].startswith("extracting ") and len(progress) == 2, captured.err
-    head = captured.out.splitlines()[0]
+    progress = [line for line in captured.out.splitlines() if line.startswith("extract")]
+    assert progress[0].startswith("extracting ") and len(progress) == 2, captured.out
+    assert "extract" not in captured.err, "stderr is kept for the one-line error"
+    head = next(line for line in captured.out.splitlines() if line.startswith("Run "))
     match = re.fullmatch(r"Run \S+ \(([\d.]+) s: start-up ([\d.]+), extraction ([\d.]+), commit ([\d.]+), "
                          r"models ([\d.]+)\)", head)
     assert match, head
@@ -298,3 +299,17 @@ def test_quiet_prints_nothing_but_errors(prefect_server, tmp_path, capfd):
     assert captured.out == "" and [line for line in captured.err.splitlines() if "troopledger" in line] == []
     assert cli.main(["run", "--lake", str(tmp_path / "lake"), "-q"]) == 0
     assert capfd.readouterr().out == ""
+
+
+def test_an_object_store_lake_is_named_by_its_url_in_hints(prefect_server, tmp_path, monkeypatch, capsys):
+    store = f"file://{tmp_path / 'store' / 'lake'}"
+    (tmp_path / "store").mkdir()
+    monkeypatch.setenv("TROOPLEDGER_WORK_DIR", str(tmp_path / "work"))
+    assert cli.main(["query", "select 1", "--lake", store]) == 1
+    assert capsys.readouterr().err.strip() == (f"troopledger: error: {store} holds no lake yet (no warehouse.duckdb): "
+                                               f"run `troopledger run --lake {store}` first")
+    assert cli.main(["run", "--lake", store]) == 0
+    out = capsys.readouterr().out
+    hint = next(line for line in out.splitlines() if "try:" in line)
+    assert hint.endswith(f"--lake {store})") and f"tables:    {store}/documents" in out
+    assert str(tmp_path / "work") not in hint.split("try:")[1]

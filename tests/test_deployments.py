@@ -278,7 +278,7 @@ def test_troopledger_serve_registers_its_cron_deployment_and_pauses_it_on_stop(s
     try:
         deployment = wait_until_served(server, "troopledger-ingest/troopledger-serve", process, log)
         assert [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in deployment["schedules"]] == [("30 2 * * *", "UTC")]
-        assert deployment["parameters"] == {"input_dir": str(inbox), "lake": str(lake)}
+        assert deployment["parameters"] == {"input_dir": str(inbox), "lake": str(lake), "prune": False}
         # Stopping serve (Ctrl-C, or SIGTERM from a service manager) pauses its schedule.
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 import inputs.plan
@@ -169,3 +170,20 @@ def test_a_changed_sql_model_rebuilds_the_marts_with_no_new_input(prefect_server
     (models / "marts" / "claim_count.sql").unlink()
     code, out = run_cli(capsys, "run", str(folder), "--lake", str(lake))
     assert "marts rebuilt" in out and not (lake / "marts" / "claim_count").exists(), "a removed model's mart goes"
+
+
+def test_a_lake_written_before_source_paths_gets_the_column_on_its_next_run(prefect_server, tmp_path):
+    from storage import lake as lakefs
+
+    folder, lake = samples(tmp_path / "in"), tmp_path / "lake"
+    ingest(input_dir=str(folder), lake=str(lake))
+    for part in lakefs.current_parts(lake, "documents"):
+        old = pq.read_table(part).drop_columns(["source_paths"])
+        part.unlink()  # a fresh inode: versions are never changed in place by the lake itself
+        pq.write_table(old, part)
+    (folder / "new.txt").write_text(ARTICLE)
+    ingest(input_dir=str(folder), lake=str(lake))
+    assert all("source_paths" in pq.read_schema(part).names for part in lakefs.current_parts(lake, "documents"))
+    fresh = tmp_path / "fresh"
+    ingest(input_dir=str(folder), lake=str(fresh))
+    assert tables(lake) == tables(fresh)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -30,7 +31,7 @@ def test_readme_examples_run(tmp_path):
         result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, (line, result.stderr[-2000:])
         outputs.append(result.stdout)
-    run, by_metric, latest, explain, report, published, store_count = outputs
+    run, by_metric, latest, explain, report, published, store_count, as_json, quiet = outputs
     assert "claims extracted" in run
     assert "troops_deployed" in by_metric and "killed" in by_metric
     assert "KR-NIS" in explain and "casualties" in explain
@@ -38,6 +39,9 @@ def test_readme_examples_run(tmp_path):
     assert "published to file://" in published and (tmp_path / "troopledger-store" / "lake" / "_current.json").is_file()
     claims = re.search(r"claims extracted:\s+(\d+)", run).group(1)
     assert claims in store_count
+    documents = json.loads(as_json)
+    assert len(documents) == 2 and all(doc["source_path"] == doc["source_paths"][0] for doc in documents)
+    assert quiet == ""
 
 
 def test_every_command_and_option_is_in_the_readme():
