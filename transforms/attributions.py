@@ -11,7 +11,7 @@ from transforms.phrase_matcher import Match, PhraseMatcher
 
 # Between two names of one list of sources: commas, "and", "or", "the", and the heads that
 # follow an adjective ("South Korean, Ukrainian and Western sources").
-LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?|in|of)*$", re.IGNORECASE)
+LIST_GAP = re.compile(r"^(?:[\s,]|and|or|&|as well as|the|its|their|both|sources?|officials?|intelligence|estimates?|in|of|by)*$", re.IGNORECASE)
 # How far a cue may stand from its source, in characters of words that do not end a clause.
 SOURCE_REACH = 60
 SENTENCE_END = re.compile(r"[.!?]")
@@ -23,6 +23,7 @@ PASSIVE = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.IGNORECASE)
 RELATIVE_SOURCE = re.compile(r"^,\s*(?:which|who)\s+(?:has\s+|have\s+|had\s+)?$", re.IGNORECASE)
 # ", speaking on condition of anonymity, " between a source and its "said".
 APPOSITION = re.compile(r",[^,]{1,70},\s*$")
+RELATIVE_OPEN = re.compile(r"^,\s*(?:which|who|whose)\b", re.IGNORECASE)
 # "the Joint Chiefs of Staff in Seoul", "Seoul spy agency": one source named twice.
 ADJACENT_GAP = re.compile(r"^\s*(?:in|of)?\s*$", re.IGNORECASE)
 WORD = re.compile(r"[\w'\u2019]+")
@@ -227,7 +228,10 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     "said X" (inverted); else "it said" (anaphora); else "Kim does Y, says ..." (the sentence's subject)."""
     edge = cue.start
     apposition = APPOSITION.search(sentence, 0, cue.start)
-    for anchor in (cue.start, apposition.start() if apposition else None):
+    anchors = (cue.start, apposition.start() if apposition else None)
+    if apposition and RELATIVE_OPEN.match(apposition.group(0)) and not relays_an_agency(sentence, names, apposition, cue):
+        anchors = anchors[::-1]  # "the General Staff, which seldom names the North Koreans, said": the subject speaks
+    for anchor in anchors:
         if anchor is None:
             continue
         before = source_list([n for n in names if n.end <= anchor][::-1], sentence, anchor, forward=False)
@@ -243,6 +247,14 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
         return named(cue, names[0].start, cue.end, [names[0]])
     return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")))
+
+
+def relays_an_agency(sentence: str, names: list[Match], apposition: re.Match, cue: Match) -> bool:
+    """"a lawmaker, who is in touch with Ukrainian military intelligence, told reporters": a relative
+    clause naming an agency, after a subject that names none, says whose information is relayed."""
+    inside = source_list([n for n in names if n.end <= cue.start][::-1], sentence, cue.start, forward=False)
+    subject = source_list([n for n in names if n.end <= apposition.start()][::-1], sentence, apposition.start(), forward=False)
+    return any("-" in n.value for n in inside) and not any("-" in n.value for n in subject)
 
 
 def source_list(candidates: list[Match], sentence: str, anchor: int, forward: bool, reach: int = SOURCE_REACH) -> list[Match]:
@@ -310,10 +322,26 @@ def trailing_relay(sentence: str, attribution: Attribution) -> bool:
         and not sentence[attribution.end:].strip(" .\"'\u201d)")
 
 
+def relay_inside(sentence: str, attribution: Attribution, earlier: list[Attribution]) -> Attribution | None:
+    """"NK Insider, citing a GUR officer, reported": the relay inside the speaker's words is the source."""
+    if attribution.cue_start <= attribution.start:
+        return None
+    for relay in earlier:
+        if attribution.start <= relay.start and relay.end <= attribution.cue_start \
+                and sentence[relay.cue_start:relay.cue_end].lower() in RELAY_CUES:
+            return relay
+    return None
+
+
 def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribution]:
     """"a lawmaker briefed by the NIS said": the NIS, not the lawmaker, is the claimant."""
     merged: list[Attribution] = []
     for attribution in attributions:
+        inner = relay_inside(sentence, attribution, merged)
+        if inner is not None:
+            merged.remove(inner)
+            attribution = Attribution(attribution.cue_start, attribution.cue_end, attribution.start, attribution.end,
+                                      inner.claimants, inner.anaphoric, inner.referent, inner.names)
         cue = sentence[attribution.cue_start:attribution.cue_end].lower()
         if merged and cue in RELAY_CUES and (0 <= attribution.cue_start - merged[-1].end <= 40
                                              and not CLAUSE_BREAK.search(sentence[merged[-1].end:attribution.cue_start])

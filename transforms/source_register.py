@@ -30,6 +30,7 @@ OPENING_REACH = 80
 # A later attribution after the figure that starts its own clause speaks of that clause only:
 # "Kyiv holds fewer than ten prisoners, and Ukrainian officials say the rest fight on".
 NEW_CLAUSE = re.compile(r"(?:[;:]|,\s*(?:and|but|while|whereas)\b|\b(?:while|whereas)\b)", re.IGNORECASE)
+OWN_NOUN = re.compile(r"\s*(?:of\s+(?:the\s+)?)?$", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,.;:!?()\u2014]")
 # "said on Monday." closes a clause; "say the North's soldiers are under orders" opens one.
 COMPLEMENT_WORDS = 4
@@ -303,8 +304,8 @@ def speaks_of(sentence: str, attribution: Attribution, phrase) -> bool:
     North's soldiers are under orders ...")."""
     if attribution.start < phrase.end or attribution.cue_start == attribution.start:
         return True
-    if not sentence[phrase.end:attribution.start].strip():
-        return False  # "a dozen North Korean soldiers ... have posted": the figure's own noun, not a source
+    if OWN_NOUN.match(sentence, phrase.end, attribution.start):
+        return False  # "a dozen North Korean soldiers ... have posted", "thousands of North Korean dead": the figure's own noun
     if not NEW_CLAUSE.search(sentence, phrase.end, attribution.start):
         return True
     complement = CLAUSE_END.split(sentence[attribution.cue_end:], maxsplit=1)[0]
