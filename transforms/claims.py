@@ -140,6 +140,12 @@ def rate_matcher() -> PhraseMatcher:
 
 
 @cache
+def rate_words() -> tuple[str, ...]:
+    """The last word of every rate phrase ("day", "week", "daily"): a cheap test before the matcher."""
+    return tuple(sorted({r["phrase"].split()[-1].lower() for r in load_table("rate_cues")}))
+
+
+@cache
 def person_nouns() -> frozenset[str]:
     """One-word nouns for people ("troops", "soldiers"): a participle right after one describes it."""
     return frozenset(r["noun"].lower() for r in load_table("counted_nouns") if r["kind"] == "person" and " " not in r["noun"])
@@ -332,8 +338,8 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
             continue
         if lowered in word_class("conjunction") and previous in modifiers:
             continue  # "Russian and North Korean troops": one noun, two modifiers
-        if lowered in followers:
-            break  # a verb: the number stands alone ("6,000 were killed")
+        if lowered in followers and not (len(word.group(0)) > 1 and word.group(0).isupper()):
+            break  # a verb: the number stands alone ("6,000 were killed"); "US" is a name, not "us"
         if lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
             # a participle or a name ("dozens of KN-23s" are things): the number stands alone,
             # unless a thing follows ("1,000 Koksan guns", "200 self-propelled howitzers")
@@ -364,6 +370,9 @@ def is_rate(sentence: str, phrase: NumberPhrase, noun: Match | None) -> bool:
     past day" is a window, not a rate."""
     start = noun.end if noun is not None else phrase.end
     tail = CLAUSE_END.split(sentence[start:start + NOUN_REACH], maxsplit=1)[0]
+    lowered = tail.lower()
+    if not any(word in lowered for word in rate_words()):
+        return False
     for rate in rate_matcher().find(tail):
         before = WORD.findall(sentence[max(0, start + rate.start - 20):start + rate.start].lower())
         if len(WORD.findall(tail[:rate.start])) <= RATE_WORDS and not (before and before[-1] in word_class("window_lead")):
@@ -471,10 +480,11 @@ def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match | None) -> bo
         return True
     # "losses will top 20,000 if the offensive goes on": a condition in the figure's own clause
     rest = CLAUSE_END.split(sentence[end:end + 2 * SPECULATION_REACH], maxsplit=1)[0]
-    relative = next((w for w in WORD.finditer(rest) if w.group(0).lower() in word_class("relative")), None)
-    if relative is not None:
-        rest = rest[:relative.start()]  # "11,000 troops that could be used": the clause describes them
-    return speculation_pattern("after").search(rest) is not None
+    condition = speculation_pattern("after").search(rest)
+    if condition is None:
+        return False
+    # "11,000 troops that could be used": a relative clause before the word describes them
+    return not any(w.group(0).lower() in word_class("relative") for w in WORD.finditer(rest, 0, condition.start()))
 
 
 class SubjectWords:
