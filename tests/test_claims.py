@@ -60,6 +60,104 @@ def test_north_korean_and_russian_figures_in_one_sentence_are_not_confused():
     assert {(c["subject"], c["value_low"]) for c in found} == {("RU", 700000), ("KP", 4000)}
 
 
+# ---- the metric comes from the figure's own clause (issue 12, section 2)
+
+@pytest.mark.parametrize("text, figure, metric", [
+    ("At least 3,800 North Korean troops fighting for Russia have been killed or wounded, officials said.",
+     "At least 3,800", "casualties"),
+    ("At least 100 of the soldiers sent to Russia have died, the lawmaker said.", "At least 100", "killed"),
+    ("Some 2,000 soldiers who had been injured were flown home to Pyongyang.", "Some 2,000", "wounded"),
+    ("About 400 troops who were deployed to the front have been killed.", "About 400", "killed"),
+    ("A lawmaker said 100 soldiers serving on Russia's side have been killed in Kursk.", "100", "killed"),
+    ("Casualties among the 11,000 troops sent to Russia have reached 4,000.", "4,000", "casualties"),
+    ("Casualties among the 11,000 troops sent to Russia have reached 4,000.", "11,000", "troops_deployed"),
+    ("North Korean units have taken 4,000 casualties in Kursk.", "4,000", "casualties"),
+    ("Two North Korean soldiers were taken prisoner near Sudzha.", "Two", "captured"),
+    ("Ukraine estimates a death toll as high as 1,000 among the North Koreans.", "as high as 1,000", "killed"),
+])
+def test_the_clause_predicate_not_a_participle_decides_the_metric(text, figure, metric):
+    """Participles and relative clauses describing the noun ("sent to", "fighting for", "who were
+    deployed") do not make a deployment figure: the clause's own verb says what the count is."""
+    found = {c["number_text"]: c["metric"] for c in claims_of(text)}
+    assert found[figure] == metric
+
+
+def test_a_participle_alone_still_makes_a_deployment_figure():
+    """With no other predicate in the clause, "11,000 troops sent to Russia" counts a deployment."""
+    assert only("Of the 11,000 troops sent to Russia, many are in Kursk.")["metric"] == "troops_deployed"
+
+
+def test_metric_words_after_another_figure_are_that_figures():
+    """"3,500, including about 500 deaths": "deaths" counts the 500, and the 3,500 restates the toll."""
+    text = ("Zelensky put the toll at about 4,000 killed and wounded.\n"
+            "The spy agency's figure was lower, at 3,500, including about 500 deaths.")
+    found = {c["number_text"]: c["metric"] for c in claims_of(text)}
+    assert found == {"about 4,000": "casualties", "3,500": "casualties", "about 500": "killed"}
+
+
+def test_a_restated_figure_borrows_the_metric_it_is_compared_with():
+    """"The NIS's figure was lower, at 3,000" has no predicate of its own: it restates the toll before it."""
+    found = claims_of("Seoul said 4,000 North Koreans were killed or wounded. The NIS's figure was lower, at 3,000.")
+    assert [(c["number_text"], c["metric"]) for c in found] == [("4,000", "casualties"), ("3,000", "casualties")]
+
+
+def test_a_joint_russian_and_north_korean_count_is_no_countrys():
+    """"50,000 Russian and North Korean soldiers" is not a North Korean figure (subject left empty)."""
+    assert only("Moscow had massed about 50,000 Russian and North Korean soldiers in Kursk.")["subject"] is None
+
+
+def test_place_words_do_not_change_whose_personnel():
+    """"losses on the Russia-Ukraine front" are still North Korean losses."""
+    claim = only("He said North Korean losses on the Russia-Ukraine front had reached about 4,000 killed and wounded.")
+    assert (claim["subject"], claim["metric"]) == ("KP", "casualties")
+
+
+# ---- figures that are not claims (issue 12, section 5)
+
+@pytest.mark.parametrize("text", [
+    "Losses will exceed 20,000 if the offensive goes on.",
+    "If the war goes on another year they will lose 30,000.",
+    "North Korean casualties would top 10,000 by summer, one analyst said.",
+    "Some analysts think the total might eventually reach 100,000 if the war drags on.",
+    "About 2,000 of the builders could leave as early as July.",
+])
+def test_a_conditional_or_forecast_figure_is_not_a_claim(text):
+    """A figure the text only imagines, with a condition or a forecast verb, is not a claim."""
+    assert claims_of(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "North Korean units are losing about 90 soldiers a day.",
+    "The North lost some 50 soldiers per day in the January assaults.",
+    "At the height of the fighting, North Korean units were losing up to 100 men a day.",
+])
+def test_a_rate_is_not_a_count(text):
+    """"90 soldiers a day" is a rate: adding it to a running count would be meaningless."""
+    assert claims_of(text) == []
+
+
+def test_a_window_of_one_day_is_a_count_not_a_rate():
+    """"in the past day" or "in a day" is a window: the figure is a count over it."""
+    claim = only("Ukraine said 150 North Korean soldiers were killed in a single day.")
+    assert claim["metric"] == "killed"
+
+
+@pytest.mark.parametrize("text", [
+    "Pyongyang has sent 1,000 artillery systems and 200 launchers along with its troops.",
+    "North Korea has shipped 120 Koksan guns to Russia alongside its soldiers.",
+    "North Korea has also supplied about 250 self-propelled howitzers to the troops.",
+    "The New York Times, citing two US officials, reported the North Koreans were killed.",
+])
+def test_materiel_and_other_things_are_not_people(text):
+    """Counts of guns, launchers or officials are not counts of troops, however near the troop words."""
+    assert claims_of(text) == []
+
+
+def test_a_condition_after_a_relative_clause_does_not_void_the_figure():
+    """"11,000 troops that could be used in Ukraine": the "could" describes the troops, the count stands."""
+    assert only("North Korea has sent 11,000 troops that could be used in Ukraine.")["value_low"] == 11000
+
+
 @pytest.mark.parametrize("text", [
     "North Korea has also shipped millions of artillery shells to Russia.",
     "The regiment returned after a 120-day deployment.",

@@ -111,5 +111,11 @@ def test_scope_cue_table_rows_are_well_formed():
     """A mistyped scope or side in the table would silently never apply."""
     for row in load_table("scope_cues"):
         assert row["scope"] in {"total", "increment", "part", "planned"}, row
-        assert row["side"] in {"before", "after", "noun", "lead", "clause", "definite", "window"}, row
-        assert row["side"] not in {"before", "after", "definite"} or row["reach"].isdigit(), row
+        assert row["side"] in {"before", "after", "next", "noun", "lead", "clause", "definite", "window"}, row
+        assert row["side"] not in {"before", "after", "next", "definite"} or row["reach"].isdigit(), row
+
+
+def test_every_scope_phrase_has_one_row():
+    """The matcher keeps one meaning per phrase: a second row for a phrase would silently replace the first."""
+    phrases = [row["phrase"].lower() for row in load_table("scope_cues")]
+    assert len(phrases) == len(set(phrases))

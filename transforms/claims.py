@@ -126,6 +126,12 @@ def rate_matcher() -> PhraseMatcher:
 
 
 @cache
+def rate_words() -> tuple[str, ...]:
+    """The last word of every rate phrase ("day", "week", "daily"): a cheap test before the matcher."""
+    return tuple(sorted({r["phrase"].split()[-1].lower() for r in load_table("rate_cues")}))
+
+
+@cache
 def person_nouns() -> frozenset[str]:
     """One-word nouns for people ("troops", "soldiers"): a participle right after one describes it."""
     return frozenset(r["noun"].lower() for r in load_table("counted_nouns") if r["kind"] == "person" and " " not in r["noun"])
@@ -311,8 +317,8 @@ def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
             continue
         if lowered in word_class("conjunction") and previous in modifiers:
             continue  # "Russian and North Korean troops": one noun, two modifiers
-        if lowered in followers:
-            break  # a verb: the number stands alone ("6,000 were killed")
+        if lowered in followers and not (len(word.group(0)) > 1 and word.group(0).isupper()):
+            break  # a verb: the number stands alone ("6,000 were killed"); "US" is a name, not "us"
         if lowered.endswith("ed") or (word.group(0)[0].isupper() and not after_of):
             # a participle or a name ("dozens of KN-23s" are things): the number stands alone,
             # unless a thing follows ("1,000 Koksan guns", "200 self-propelled howitzers")
@@ -342,6 +348,9 @@ def is_rate(sentence: str, phrase: NumberPhrase, noun: Match | None) -> bool:
     """"about 90 soldiers a day", "losing 50 per week": a rate, not a count. "in a day" or "in the
     past day" is a window, not a rate."""
     start = noun.end if noun is not None else phrase.end
+    lowered = sentence[start:start + NOUN_REACH].lower()
+    if not any(word in lowered for word in rate_words()):
+        return False  # the common case, found without splitting or matching
     tail = CLAUSE_END.split(sentence[start:start + NOUN_REACH], maxsplit=1)[0]
     for rate in rate_matcher().find(tail):
         before = WORD.findall(sentence[max(0, start + rate.start - 20):start + rate.start].lower())
@@ -375,12 +384,13 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     Russia", "who were deployed") while the clause says what happened to them ("have died") or
     names them by their loss ("casualties among the troops sent to Russia reached 4,000").
     Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
-    later = [f.start for f in figures if f.start >= phrase.end]
+    next_figure = len(sentence)
+    for figure in figures:
+        if phrase.end <= figure.start < next_figure:
+            next_figure = figure.start
     scored = []
     for cue in cues:
-        if cue.start < phrase.end and cue.end > phrase.start:
-            continue
-        if any(start < cue.start for start in later):
+        if (cue.start < phrase.end and cue.end > phrase.start) or cue.start > next_figure:
             continue
         cost = cue_cost(sentence, phrase, cue)
         if cue.value.endswith("|weak"):
@@ -389,15 +399,19 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
             scored.append((cost, cue))
     if not scored:
         return None
-    best_cost, best = min(scored, key=lambda pair: pair[0])
+    best_cost, best = min(scored, key=cost_of)
     if best.value.startswith(DEPLOYED) and (best.value.endswith("|weak") or describes_the_noun(sentence, phrase, noun, best)):
         heads = best.end <= phrase.start  # "casualties among the troops sent to Russia reached 4,000"
         predicates = [(cost, cue) for cost, cue in scored if not cue.value.startswith(DEPLOYED)
                       and cue.value.endswith("|strong") and (is_predicate(sentence, cue) or heads and cue.end <= best.start)
                       and same_clause(sentence, phrase, cue)]
         if predicates:
-            return min(predicates, key=lambda pair: pair[0])[1]
+            return min(predicates, key=cost_of)[1]
     return best
+
+
+def cost_of(scored: tuple[float, Match]) -> float:
+    return scored[0]
 
 
 def describes_the_noun(sentence: str, phrase: NumberPhrase, noun: Match | None, cue: Match) -> bool:
@@ -449,11 +463,11 @@ def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match | None) -> bo
     if speculation_pattern().search(window) is not None:
         return True
     # "losses will top 20,000 if the offensive goes on": a condition in the figure's own clause
-    rest = CLAUSE_END.split(sentence[end:end + 2 * SPECULATION_REACH], maxsplit=1)[0]
-    relative = next((w for w in WORD.finditer(rest) if w.group(0).lower() in word_class("relative")), None)
-    if relative is not None:
-        rest = rest[:relative.start()]  # "11,000 troops that could be used": the clause describes them
-    return speculation_pattern("after").search(rest) is not None
+    condition = speculation_pattern("after").search(sentence, end, end + 2 * SPECULATION_REACH)
+    if condition is None or CLAUSE_END.search(sentence, end, condition.start()):
+        return False
+    # "11,000 troops that could be used": a relative clause before the word describes them
+    return not any(w.group(0).lower() in word_class("relative") for w in WORD.finditer(sentence, end, condition.start()))
 
 
 class SubjectWords:
