@@ -704,6 +704,14 @@ def _expression(text: str, start: int, end: int, kind: str,
 _OF_SOMETHING = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
+def _numbers_a_block_of_something_else(core: dict[str, str]) -> bool:
+    """An ordinal block with no year or month of its own, which "of ..." may follow ("the first half
+    of the war"); "the last two years" is rolling back from the statement whatever follows."""
+    if "ordinal" not in core or _has_container(core):
+        return False
+    return ORDINALS[core["ordinal"].lower()] > 0 or "ordinal_fraction" in core
+
+
 def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
     lead = match.group("lead")
     core = _core_groups(match, "c")
@@ -711,7 +719,7 @@ def _plain_expression(text: str, match: re.Match, reported: date | None) -> Time
         core["part"] = lead  # "at the end of the year": the lead holds the part word
     if not _is_time_phrase(core, lead):
         return None
-    if "ordinal" in core and not _has_container(core) and _OF_SOMETHING.match(text, match.end()):
+    if _numbers_a_block_of_something_else(core) and _OF_SOMETHING.match(text, match.end()):
         return None  # "the first half of the war": a block of something else than a year
     kind = LEAD_WORDS[_words(lead)] if lead else SPAN
     expression = _expression(text, match.start(), match.end(), kind, _resolve_core(core, reported), reported)
