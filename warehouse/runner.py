@@ -284,7 +284,7 @@ def build_warehouse(lake: Path, mart_sections=DEFAULT_MART_SECTIONS, models_dir:
         mart_sections = (mart_sections,)
     lake = Path(lake)
     lake.mkdir(parents=True, exist_ok=True)
-    models = discover_models(Path(models_dir) if models_dir is not None else MODELS_DIR)
+    models = discover_models() if models_dir is None else discover_models(Path(models_dir))
     marts = [model for model in models if model.layer == PUBLISHED_LAYER]
     tests = discover_tests()
     con = prepare_connection(lake, mart_sections)

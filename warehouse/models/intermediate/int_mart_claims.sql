@@ -1,7 +1,7 @@
 -- The claims the marts count: only sections listed in the `mart_sections` variable (comments and
 -- related links are left out by default), only documents that are not duplicates of an earlier one,
 -- each with its document's outlet, once per claimant (a claim by KR, UA and WEST is three rows;
--- one in the outlet's own voice is one row under 'unattributed'), with the id of the estimate it states.
+-- one in the outlet's own voice is one row under 'unattributed').
 
 with claims as (
 
@@ -36,17 +36,7 @@ with_documents as (
 
 final as (
 
-    select
-        *,
-        -- one estimate = one claimant, metric, subject, unit, scope and value as stated
-        md5(concat_ws('|',
-            claimant, metric, coalesce(subject, '-'), unit, scope,
-            coalesce(cast(value_low as varchar), '-'),
-            coalesce(cast(value_high as varchar), '-'),
-            qualifier
-        )) as estimate_id
-
-    from with_documents
+    select * from with_documents
 
 )
 

@@ -13,8 +13,7 @@ final as (
 
     select
         cast(date_trunc('month', as_of_date) as date) as month,
-        estimate_id,
-        any_value(claimant) as claimant,
+        claimant,
         metric,
         subject,
         unit,
@@ -23,11 +22,10 @@ final as (
         qualifier,
         min(value_best) as value_best,
         count(*) as mentions,
-        count(distinct doc_id) as documents,
         arg_min(claim_id, (doc_id, span_start, claim_id)) as example_claim_id
 
     from claims
-    group by month, estimate_id, metric, subject, unit, value_low, value_high, qualifier
+    group by month, claimant, metric, subject, unit, value_low, value_high, qualifier
 
 )
 

@@ -34,7 +34,7 @@ final as (
         median(value_best) as median_best,
         count(distinct claimant) as claimant_count,
         list_sort(list_distinct(list(claimant))) as claimants,
-        count(distinct estimate_id) as estimates
+        count(*) as estimates  -- a row of int_monthly_estimates is one estimate in a month
 
     from monthly
     group by month, metric, subject, unit

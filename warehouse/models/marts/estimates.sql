@@ -25,15 +25,28 @@
 
 with claims as (
 
-    select * from int_mart_claims
+    select
+        *,
+        -- a fast 64-bit key of the estimate's columns, to group the mentions by
+        hash(claimant, metric, subject, unit, scope, value_low, value_high, qualifier) as estimate_key
+
+    from int_mart_claims
 
 ),
 
 grouped as (
 
     select
-        estimate_id,
-        any_value(claimant) as claimant,
+        -- one estimate = one claimant, metric, subject, unit, scope and value as stated; its id is
+        -- hashed once per estimate, after grouping, not once per mention
+        md5(concat_ws('|',
+            claimant, metric, coalesce(subject, '-'), unit, scope,
+            coalesce(cast(value_low as varchar), '-'),
+            coalesce(cast(value_high as varchar), '-'),
+            qualifier
+        )) as estimate_id,
+        estimate_key,
+        claimant,
         metric,
         subject,
         unit,
@@ -51,7 +64,7 @@ grouped as (
             as example_claim_id
 
     from claims
-    group by estimate_id, metric, subject, unit, scope, value_low, value_high, qualifier
+    group by estimate_key, claimant, metric, subject, unit, scope, value_low, value_high, qualifier
 
 ),
 
@@ -59,17 +72,17 @@ grouped as (
 -- the other aggregates on a big lake)
 estimate_documents as (
 
-    select estimate_id, doc_id, any_value(outlet) as outlet
+    select estimate_key, doc_id, any_value(outlet) as outlet
     from claims
-    group by estimate_id, doc_id
+    group by estimate_key, doc_id
 
 ),
 
 reach as (
 
-    select estimate_id, count(*) as documents, count(distinct outlet) as outlets
+    select estimate_key, count(*) as documents, count(distinct outlet) as outlets
     from estimate_documents
-    group by estimate_id
+    group by estimate_key
 
 ),
 
@@ -92,7 +105,7 @@ final as (
         examples.sentence as example_sentence
 
     from grouped
-    join reach using (estimate_id)
+    join reach using (estimate_key)
     left join examples on examples.claim_id = grouped.example_claim_id
 
 )
