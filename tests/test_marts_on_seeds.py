@@ -44,13 +44,21 @@ def test_some_14000_deployed_is_one_estimate_per_claimant_with_its_documents(war
 
 
 def test_the_latest_estimate_of_each_claimant_points_at_its_sentence(warehouse):
-    """The NIS said "some 12,000" in the sample of 2024-10-18 and "roughly 3,000 additional" in the
-    sample of 2025-04-30 ("The agency said ..."): the later one is its latest estimate."""
+    """The NIS said "about 1,500" had been moved in the sample of 2024-10-18 (and that "some 12,000" were
+    to go: a plan), then "roughly 3,000 additional" in the sample of 2025-04-30: an increment. Its latest
+    total is the 1,500; the later increment and the plan stand beside it in latest_by_scope, never as
+    its latest total."""
     [(low, qualifier, reported, sentence)] = rows(warehouse, """
         select value_low, qualifier, last_reported_date, example_sentence from latest_estimates
         where claimant = 'KR-NIS' and metric = 'troops_deployed' and subject = 'KP'""")
-    assert (low, qualifier, str(reported)) == (3000, "approx", "2025-04-30")
-    assert sentence.startswith("The agency said Pyongyang had sent roughly 3,000 additional soldiers")
+    assert (low, qualifier, str(reported)) == (1500, "approx", "2024-10-18")
+    assert sentence.startswith("North Korea has moved about 1,500 special forces soldiers to Russia")
+    beside = rows(warehouse, """
+        select scope, value_low, cast(stated_on as varchar), example_sentence from latest_by_scope
+        where claimant = 'KR-NIS' and metric = 'troops_deployed' and subject = 'KP' and scope <> 'total'
+        order by scope""")
+    assert [row[:3] for row in beside] == [("increment", 3000, "2025-04-30"), ("planned", 12000, "2024-10-18")]
+    assert beside[0][3].startswith("The agency said Pyongyang had sent roughly 3,000 additional soldiers")
 
 
 def test_pyongyangs_nine_dead_is_one_estimate_from_two_documents(warehouse):
