@@ -57,7 +57,8 @@ def cue_matcher() -> PhraseMatcher:
 ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate|lawmaker|official))\b",
                            re.IGNORECASE)
 # "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
-# An owner cue holds its own adjectives ("latest figure"), so that "North Korea's casualty count" has no owner.
+# Only a word of owner_adjectives.tsv may stand between an owner and its figure ("the NIS's latest figure"),
+# so that "North Korea's casualty count" has no owner.
 OWNER = re.compile(r"(?:['\u2019]s|s['\u2019])\s+$")
 POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE)
 
@@ -89,19 +90,14 @@ def name_before() -> re.Pattern:
 
 
 @cache
-def non_source_markers() -> dict[str, str]:
-    """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by Ukraine")."""
-    return {r["marker"].lower(): r["kind"] for r in load_table("non_source_markers")}
-
-
-@cache
-def marker_ends() -> frozenset[str]:
-    return frozenset(m.split()[-1] for m in non_source_markers())
-
-
-@cache
-def non_source_reach() -> int:
-    return max(len(m.split()) for m in non_source_markers())
+def non_source_markers() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by
+    Ukraine"), by their last word: {"by": ((" held by ", "agent"), ...)}."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in load_table("non_source_markers"):
+        marker = row["marker"].lower()
+        found.setdefault(marker.split()[-1], []).append((" " + marker + " ", row["kind"]))
+    return {end: tuple(markers) for end, markers in found.items()}
 
 
 @cache
@@ -112,17 +108,20 @@ def name_words(kind: str) -> frozenset[str]:
 def non_source_role(sentence: str, name: Match) -> str | None:
     """What a name is when it is not a source: a "place" visited or fought in, an "agent" of the event
     ("held by Ukraine"), a "platform" ("a post on X"); None for a possible source."""
-    before = sentence[max(0, name.start - 30):name.start].lower().split()
-    if before and before[-1] == "the":
-        before.pop()
-    if not before or before[-1] not in marker_ends():
-        return None  # most names follow no marker: a set lookup decides
-    markers = non_source_markers()
-    for n in range(1, min(len(before), non_source_reach()) + 1):
-        kind = markers.get(" ".join(before[-n:]))
-        if kind is not None:
-            return kind
-    return None
+    end = name.start - 1
+    if end < 1:
+        return None
+    start = sentence.rfind(" ", 0, end) + 1
+    last = sentence[start:end].lower()
+    if last == "the" and start > 1:
+        end = start - 1
+        start = sentence.rfind(" ", 0, end) + 1
+        last = sentence[start:end].lower()
+    markers = non_source_markers().get(last)
+    if markers is None:
+        return None  # most names follow no marker: one dictionary lookup decides
+    before = " " + sentence[max(0, end - 30):end + 1].lower()
+    return next((kind for marker, kind in markers if before.endswith(marker)), None)
 
 
 def is_source_name(sentence: str, name: Match) -> bool:
@@ -169,14 +168,28 @@ def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution 
 
 
 def named(cue: Match, start: int, end: int, chosen: list[Match]) -> Attribution:
-    return Attribution(cue.start, cue.end, start, end, codes(chosen), False, None, tuple(n.text for n in chosen))
+    return Attribution(cue.start, cue.end, start, end, codes(chosen), False, None, tuple([n.text for n in chosen]))
+
+
+@cache
+def owner_adjectives() -> frozenset[str]:
+    return frozenset(r["adjective"] for r in load_table("owner_adjectives"))
+
+
+def past_adjective(sentence: str, edge: int) -> int:
+    """Where the words before `edge` end once an owner adjective ("latest", "own") is passed over."""
+    words = sentence[max(0, edge - 20):edge].split()
+    if words and words[-1].lower() in owner_adjectives():
+        return sentence.rindex(words[-1], 0, edge)
+    return edge
 
 
 def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
     """"the NIS's figure", "the agency's latest count", "their tally": whose figure it is."""
-    owner = OWNER.search(sentence, max(0, cue.start - 40), cue.start)
+    edge = past_adjective(sentence, cue.start)  # "the NIS's latest figure"
+    owner = OWNER.search(sentence, max(0, edge - 40), edge)
     if owner is None:
-        pronoun = POSSESSIVE_PRONOUN.search(sentence, max(0, cue.start - 40), cue.start)
+        pronoun = POSSESSIVE_PRONOUN.search(sentence, max(0, edge - 40), edge)
         return Attribution(cue.start, cue.end, pronoun.start(), cue.end, (), True, pronoun.group(1)) if pronoun else None
     anchor = owner.start()
     chosen = [n for n in names if n.end == anchor]
@@ -185,9 +198,9 @@ def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | Non
     return referent_before(sentence, cue, anchor)
 
 
-def referent_before(sentence: str, cue: Match, edge: int) -> Attribution | None:
+def referent_before(sentence: str, cue: Match, edge: int, anaphors: bool = True) -> Attribution | None:
     """An anaphor ("the agency", "he") or a personal name ("Rep. Lee") right before `edge`."""
-    anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge)
+    anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge) if anaphors else None
     if anaphor:
         return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
     last_word = sentence[max(0, edge - 40):edge].rstrip(" ,").rsplit(" ", 1)[-1]
@@ -229,7 +242,9 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     edge = cue.start
     apposition = APPOSITION.search(sentence, 0, cue.start)
     anchors = (cue.start, apposition.start() if apposition else None)
-    if apposition and RELATIVE_OPEN.match(apposition.group(0)) and not relays_an_agency(sentence, names, apposition, cue):
+    if apposition and RELATIVE_OPEN.match(apposition.group(0)) \
+            and not (any(apposition.start() < n.start for n in names if n.end <= cue.start)
+                     and relays_an_agency(sentence, names, apposition, cue)):
         anchors = anchors[::-1]  # "the General Staff, which seldom names the North Koreans, said": the subject speaks
     for anchor in anchors:
         if anchor is None:
@@ -241,12 +256,13 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
     if after and INVERTED_END.match(sentence[after[-1].end:]):
         return named(cue, cue.start, after[-1].end, after)
+    edge = past_adjective(sentence, edge)  # "its latest estimate"
     anaphor = anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,"))
     if anaphor:
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
     if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
         return named(cue, names[0].start, cue.end, [names[0]])
-    return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")))
+    return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")), anaphors=False)  # anaphors were tried above
 
 
 def relays_an_agency(sentence: str, names: list[Match], apposition: re.Match, cue: Match) -> bool:
