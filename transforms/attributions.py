@@ -64,10 +64,28 @@ POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE
 
 
 @cache
-def anaphor_pattern() -> re.Pattern:
-    words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?" + adverbs() + "$",
-                      re.IGNORECASE)
+def anaphor_phrases() -> tuple[frozenset[str], int]:
+    phrases = frozenset(r["phrase"].lower() for r in load_table("attribution_anaphors"))
+    return phrases, max(len(p.split()) for p in phrases)
+
+
+def anaphor_before(sentence: str, edge: int) -> tuple[int, str] | None:
+    """"it said", "the agency later said": the start and words of an anaphor that ends just before
+    `edge` (past one adverb), found by looking up the last words (no pattern search)."""
+    phrases, longest = anaphor_phrases()
+    text = sentence[max(0, edge - 60):edge].rstrip(" ,")
+    words = text.rsplit(None, longest + 1)[-(longest + 1):]
+    if words and words[-1].lower() in adverb_words():
+        words.pop()
+    for n in range(min(longest, len(words)), 0, -1):
+        phrase = " ".join(words[-n:])
+        if phrase.lower() in phrases:
+            start = sentence.rfind(phrase, 0, edge)
+            if start < 0:
+                return max(0, edge - len(phrase)), phrase  # written with other spacing
+            if start == 0 or not (sentence[start - 1].isalnum() or sentence[start - 1] == "-"):
+                return start, phrase
+    return None
 
 
 @cache
@@ -105,6 +123,12 @@ def name_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("person_name_words") if r["kind"] == kind)
 
 
+@cache
+def marker_last_words() -> frozenset[str]:
+    """The words a non-source marker ends with, and "the" ("held by the Ukrainian army")."""
+    return frozenset(non_source_markers()) | {"the"}
+
+
 def non_source_role(sentence: str, name: Match) -> str | None:
     """What a name is when it is not a source: a "place" visited or fought in, an "agent" of the event
     ("held by Ukraine"), a "platform" ("a post on X"); None for a possible source."""
@@ -124,6 +148,18 @@ def non_source_role(sentence: str, name: Match) -> str | None:
     return next((kind for marker, kind in markers if before.endswith(marker)), None)
 
 
+def without_non_sources(sentence: str, names: list[Match]) -> list[Match]:
+    """Places and platforms drop out; an agent keeps its place with no code."""
+    kept = []
+    for name in names:
+        role = non_source_role(sentence, name)
+        if role is None:
+            kept.append(name)
+        elif role == "agent":
+            kept.append(Match(name.start, name.end, name.text, ""))
+    return kept
+
+
 def is_source_name(sentence: str, name: Match) -> bool:
     return non_source_role(sentence, name) is None
 
@@ -133,15 +169,21 @@ def find_attributions(sentence: str) -> list[Attribution]:
     cues = cue_matcher().find(sentence)
     if not cues and ":" not in sentence:
         return []  # no cue and no headline colon: no attribution, whatever names it holds
+    names = claimant_matcher().find(sentence)
+    attributions = read_attributions(sentence, cues, names)
     # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
-    # place with no code, so that "soldiers held by Ukraine have told" is no one's claim.
-    names = []
-    for name in claimant_matcher().find(sentence):
-        role = non_source_role(sentence, name)
-        if role is None:
-            names.append(name)
-        elif role == "agent":
-            names.append(Match(name.start, name.end, name.text, ""))
+    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
+    # attribution chose are checked, and the sentence is read again in the rare case one is not a source.
+    if any(non_source_role(sentence, n) for n in chosen_names(attributions, names)):
+        attributions = read_attributions(sentence, cues, without_non_sources(sentence, names))
+    return attributions
+
+
+def chosen_names(attributions: list[Attribution], names: list[Match]) -> list[Match]:
+    return [n for a in attributions if a.names for n in names if a.start <= n.start < a.end and n.text in a.names]
+
+
+def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> list[Attribution]:
     attributions = headline_attribution(sentence, names)
     for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
@@ -200,9 +242,9 @@ def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | Non
 
 def referent_before(sentence: str, cue: Match, edge: int, anaphors: bool = True) -> Attribution | None:
     """An anaphor ("the agency", "he") or a personal name ("Rep. Lee") right before `edge`."""
-    anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge) if anaphors else None
+    anaphor = anaphor_before(sentence, edge) if anaphors else None
     if anaphor:
-        return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
+        return Attribution(cue.start, cue.end, anaphor[0], cue.end, (), True, anaphor[1])
     last_word = sentence[max(0, edge - 40):edge].rstrip(" ,").rsplit(" ", 1)[-1]
     person = name_before().search(sentence, max(0, edge - 80), edge) if last_word[:1].isupper() or last_word in adverb_words() else None
     if person:
@@ -257,9 +299,9 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     if after and INVERTED_END.match(sentence[after[-1].end:]):
         return named(cue, cue.start, after[-1].end, after)
     edge = past_adjective(sentence, edge)  # "its latest estimate"
-    anaphor = anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,"))
+    anaphor = anaphor_before(sentence, edge)
     if anaphor:
-        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor[1])
     if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
         return named(cue, names[0].start, cue.end, [names[0]])
     return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")), anaphors=False)  # anaphors were tried above

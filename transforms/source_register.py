@@ -124,7 +124,8 @@ Deferred = tuple
 class SourceRegister:
     sources: list[Source] = field(default_factory=list)  # oldest first
     unread: list[Deferred] = field(default_factory=list)  # sentences not read since the last source was named
-    paragraph: int = -2
+    paragraph_end: int = -1  # where the current sentence's paragraph ends: the paragraph's identity
+    paragraph: int = -2  # the paragraph the register last saw
     opening: bool = True  # the current sentence is its paragraph's first
     governor: tuple | None = None  # (codes, words) of the source that opened this paragraph
     # Named attributions of read sentences, made Sources (with `sources`) only when a reference asks.
@@ -145,8 +146,9 @@ class SourceRegister:
         if paragraph != self.paragraph:
             self.paragraph, self.opening, self.governor, self.governor_open = paragraph, True, None, False
 
-    def defer(self, sentence: str, phrases: list, paragraph: int) -> None:
+    def defer(self, sentence: str, phrases: list) -> None:
         """A sentence without counted figures: read later only if a reference needs it."""
+        paragraph = self.paragraph_end
         if paragraph != self.paragraph:
             self.paragraph, self.governor = paragraph, None
             self.governor_open = True  # its first sentence is unread: it may open the paragraph
@@ -155,8 +157,9 @@ class SourceRegister:
             self.unread.append((sentence, phrases, paragraph, self.opening))
         self.opening = False
 
-    def remember(self, attributions: list[Attribution], sentence: str, paragraph: int) -> None:
+    def remember(self, attributions: list[Attribution], sentence: str) -> None:
         """The sources a read sentence names; an attribution opening a paragraph governs it."""
+        paragraph = self.paragraph_end
         if paragraph != self.paragraph:
             self.enter(paragraph)
         if not attributions:
@@ -173,9 +176,10 @@ class SourceRegister:
         named = [a for a in attributions if a.claimants]
         if not named:
             return
+        surnames = one_word_aliases()
         for attribution in named:
             self.pending.append((attribution, sentence))
-            if sentence[attribution.start:attribution.start + 1].isupper():
+            if sentence[attribution.start:sentence.find(" ", attribution.start)] in surnames:
                 self.note_surname(attribution, sentence)
         if paragraph != self.paragraph:
             return
@@ -238,11 +242,10 @@ class SourceRegister:
                 return
         self.governor = governor
 
-    def claimant_for(self, sentence: str, phrase, attributions: list[Attribution], paragraph: int
-                     ) -> tuple[tuple[str, ...], str | None]:
+    def claimants_of(self, sentence: str, phrase, attributions: list[Attribution]) -> tuple[tuple[str, ...], str | None]:
         """The claimants of a figure: the nearest attribution that speaks of it, resolved through the
         register when it only refers back; else the source that opened its paragraph; else none."""
-        self.enter(paragraph)
+        self.enter(self.paragraph_end)
         ordered = attributions if len(attributions) < 2 else sorted(attributions, key=lambda a: distance(a, phrase))
         for attribution in ordered:
             if not speaks_of(sentence, attribution, phrase):
