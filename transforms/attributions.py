@@ -64,19 +64,22 @@ POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE
 
 
 @cache
-def anaphor_phrases() -> tuple[frozenset[str], int]:
+def anaphor_phrases() -> tuple[frozenset[str], int, frozenset[str]]:
+    """The anaphors, the most words one has, and the words they end with (a cheap first test)."""
     phrases = frozenset(r["phrase"].lower() for r in load_table("attribution_anaphors"))
-    return phrases, max(len(p.split()) for p in phrases)
+    return phrases, max(len(p.split()) for p in phrases), frozenset(p.split()[-1] for p in phrases)
 
 
 def anaphor_before(sentence: str, edge: int) -> tuple[int, str] | None:
     """"it said", "the agency later said": the start and words of an anaphor that ends just before
     `edge` (past one adverb), found by looking up the last words (no pattern search)."""
-    phrases, longest = anaphor_phrases()
+    phrases, longest, ends = anaphor_phrases()
     text = sentence[max(0, edge - 60):edge].rstrip(" ,")
     words = text.rsplit(None, longest + 1)[-(longest + 1):]
     if words and words[-1].lower() in adverb_words():
         words.pop()
+    if not words or words[-1].lower() not in ends:
+        return None
     for n in range(min(longest, len(words)), 0, -1):
         phrase = " ".join(words[-n:])
         if phrase.lower() in phrases:
@@ -395,7 +398,7 @@ def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribu
     """"a lawmaker briefed by the NIS said": the NIS, not the lawmaker, is the claimant."""
     merged: list[Attribution] = []
     for attribution in attributions:
-        inner = relay_inside(sentence, attribution, merged)
+        inner = relay_inside(sentence, attribution, merged) if merged and attribution.cue_start > attribution.start else None
         if inner is not None:
             merged.remove(inner)
             attribution = Attribution(attribution.cue_start, attribution.cue_end, attribution.start, attribution.end,

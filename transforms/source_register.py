@@ -162,27 +162,21 @@ class SourceRegister:
         paragraph = self.paragraph_end
         if paragraph != self.paragraph:
             self.enter(paragraph)
-        if not attributions:
-            self.opening = False
-            return
-        if any(a.claimants for a in attributions):
+        named = [a for a in attributions if a.claimants] if attributions else attributions
+        if named:
             # a newer source is named: sentences before it are no longer needed (nor read)
             self.unread.clear()
             self.governor_open = False
-        self.note(attributions, sentence, paragraph, self.opening)
+            self.note(named, sentence, self.opening)
         self.opening = False
 
-    def note(self, attributions: list[Attribution], sentence: str, paragraph: int, opens: bool) -> None:
-        named = [a for a in attributions if a.claimants]
-        if not named:
-            return
+    def note(self, named: list[Attribution], sentence: str, opens: bool) -> None:
+        """Keep a sentence's named sources; the first governs the paragraph when it opens the paragraph."""
         surnames = one_word_aliases()
         for attribution in named:
             self.pending.append((attribution, sentence))
             if sentence[attribution.start:sentence.find(" ", attribution.start)] in surnames:
                 self.note_surname(attribution, sentence)
-        if paragraph != self.paragraph:
-            return
         if opens and len(WORD.findall(sentence[:named[0].start])) <= OPENING_WORDS:
             self.governor = (named[0].claimants, sentence[named[0].start:named[0].end])
         elif self.governor is not None and any(a.claimants != self.governor[0] for a in named):
@@ -245,15 +239,22 @@ class SourceRegister:
     def claimants_of(self, sentence: str, phrase, attributions: list[Attribution]) -> tuple[tuple[str, ...], str | None]:
         """The claimants of a figure: the nearest attribution that speaks of it, resolved through the
         register when it only refers back; else the source that opened its paragraph; else none."""
-        self.enter(self.paragraph_end)
-        ordered = attributions if len(attributions) < 2 else sorted(attributions, key=lambda a: distance(a, phrase))
+        if self.paragraph_end != self.paragraph:
+            self.enter(self.paragraph_end)
+        if len(attributions) == 1:
+            ordered = attributions
+        elif attributions:
+            ordered = sorted(attributions, key=lambda a: distance(a, phrase))
+        else:
+            ordered = ()
         for attribution in ordered:
-            if not speaks_of(sentence, attribution, phrase):
+            if attribution.start >= phrase.end and not speaks_of(sentence, attribution, phrase):
                 continue
-            if not attribution.claimants and not attribution.anaphoric:
-                return (), None  # its nearest source is a place or a platform ("held by Ukraine has told")
             if attribution.claimants:
-                return self.person_codes(attribution) or attribution.claimants, sentence[attribution.start:attribution.end]
+                codes = (self.surnames and self.person_codes(attribution)) or attribution.claimants
+                return codes, sentence[attribution.start:attribution.end]
+            if not attribution.anaphoric:
+                return (), None  # its nearest source is a place or a platform ("held by Ukraine has told")
             source = self.resolve(attribution, sentence, attributions)
             if source is not None:
                 return source.codes, source.text
