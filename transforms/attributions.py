@@ -57,16 +57,38 @@ def cue_matcher() -> PhraseMatcher:
 ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate|lawmaker|official))\b",
                            re.IGNORECASE)
 # "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
-# An owner cue holds its own adjectives ("latest figure"), so that "North Korea's casualty count" has no owner.
+# Only a word of owner_adjectives.tsv may stand between an owner and its figure ("the NIS's latest figure"),
+# so that "North Korea's casualty count" has no owner.
 OWNER = re.compile(r"(?:['\u2019]s|s['\u2019])\s+$")
 POSSESSIVE_PRONOUN = re.compile(r"(?<!\w)(its|their|his|her)\s+$", re.IGNORECASE)
 
 
 @cache
-def anaphor_pattern() -> re.Pattern:
-    words = sorted((r["phrase"] for r in load_table("attribution_anaphors")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")\s*(?:,[^,]{0,40},\s*)?" + adverbs() + "$",
-                      re.IGNORECASE)
+def anaphor_phrases() -> tuple[frozenset[str], int, frozenset[str]]:
+    """The anaphors, the most words one has, and the words they end with (a cheap first test)."""
+    phrases = frozenset(r["phrase"].lower() for r in load_table("attribution_anaphors"))
+    return phrases, max(len(p.split()) for p in phrases), frozenset(p.split()[-1] for p in phrases)
+
+
+def anaphor_before(sentence: str, edge: int) -> tuple[int, str] | None:
+    """"it said", "the agency later said": the start and words of an anaphor that ends just before
+    `edge` (past one adverb), found by looking up the last words (no pattern search)."""
+    phrases, longest, ends = anaphor_phrases()
+    text = sentence[max(0, edge - 60):edge].rstrip(" ,")
+    words = text.rsplit(None, longest + 1)[-(longest + 1):]
+    if words and words[-1].lower() in adverb_words():
+        words.pop()
+    if not words or words[-1].lower() not in ends:
+        return None
+    for n in range(min(longest, len(words)), 0, -1):
+        phrase = " ".join(words[-n:])
+        if phrase.lower() in phrases:
+            start = sentence.rfind(phrase, 0, edge)
+            if start < 0:
+                return max(0, edge - len(phrase)), phrase  # written with other spacing
+            if start == 0 or not (sentence[start - 1].isalnum() or sentence[start - 1] == "-"):
+                return start, phrase
+    return None
 
 
 @cache
@@ -89,19 +111,14 @@ def name_before() -> re.Pattern:
 
 
 @cache
-def non_source_markers() -> dict[str, str]:
-    """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by Ukraine")."""
-    return {r["marker"].lower(): r["kind"] for r in load_table("non_source_markers")}
-
-
-@cache
-def marker_ends() -> frozenset[str]:
-    return frozenset(m.split()[-1] for m in non_source_markers())
-
-
-@cache
-def non_source_reach() -> int:
-    return max(len(m.split()) for m in non_source_markers())
+def non_source_markers() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Words before a name that make it a place, an agent or a platform ("who visited Kyiv", "held by
+    Ukraine"), by their last word: {"by": ((" held by ", "agent"), ...)}."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for row in load_table("non_source_markers"):
+        marker = row["marker"].lower()
+        found.setdefault(marker.split()[-1], []).append((" " + marker + " ", row["kind"]))
+    return {end: tuple(markers) for end, markers in found.items()}
 
 
 @cache
@@ -109,20 +126,41 @@ def name_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("person_name_words") if r["kind"] == kind)
 
 
+@cache
+def marker_last_words() -> frozenset[str]:
+    """The words a non-source marker ends with, and "the" ("held by the Ukrainian army")."""
+    return frozenset(non_source_markers()) | {"the"}
+
+
 def non_source_role(sentence: str, name: Match) -> str | None:
     """What a name is when it is not a source: a "place" visited or fought in, an "agent" of the event
     ("held by Ukraine"), a "platform" ("a post on X"); None for a possible source."""
-    before = sentence[max(0, name.start - 30):name.start].lower().split()
-    if before and before[-1] == "the":
-        before.pop()
-    if not before or before[-1] not in marker_ends():
-        return None  # most names follow no marker: a set lookup decides
-    markers = non_source_markers()
-    for n in range(1, min(len(before), non_source_reach()) + 1):
-        kind = markers.get(" ".join(before[-n:]))
-        if kind is not None:
-            return kind
-    return None
+    end = name.start - 1
+    if end < 1:
+        return None
+    start = sentence.rfind(" ", 0, end) + 1
+    last = sentence[start:end].lower()
+    if last == "the" and start > 1:
+        end = start - 1
+        start = sentence.rfind(" ", 0, end) + 1
+        last = sentence[start:end].lower()
+    markers = non_source_markers().get(last)
+    if markers is None:
+        return None  # most names follow no marker: one dictionary lookup decides
+    before = " " + sentence[max(0, end - 30):end + 1].lower()
+    return next((kind for marker, kind in markers if before.endswith(marker)), None)
+
+
+def without_non_sources(sentence: str, names: list[Match]) -> list[Match]:
+    """Places and platforms drop out; an agent keeps its place with no code."""
+    kept = []
+    for name in names:
+        role = non_source_role(sentence, name)
+        if role is None:
+            kept.append(name)
+        elif role == "agent":
+            kept.append(Match(name.start, name.end, name.text, ""))
+    return kept
 
 
 def is_source_name(sentence: str, name: Match) -> bool:
@@ -134,15 +172,21 @@ def find_attributions(sentence: str) -> list[Attribution]:
     cues = cue_matcher().find(sentence)
     if not cues and ":" not in sentence:
         return []  # no cue and no headline colon: no attribution, whatever names it holds
+    names = claimant_matcher().find(sentence)
+    attributions = read_attributions(sentence, cues, names)
     # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
-    # place with no code, so that "soldiers held by Ukraine have told" is no one's claim.
-    names = []
-    for name in claimant_matcher().find(sentence):
-        role = non_source_role(sentence, name)
-        if role is None:
-            names.append(name)
-        elif role == "agent":
-            names.append(Match(name.start, name.end, name.text, ""))
+    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
+    # attribution chose are checked, and the sentence is read again in the rare case one is not a source.
+    if any(non_source_role(sentence, n) for n in chosen_names(attributions, names)):
+        attributions = read_attributions(sentence, cues, without_non_sources(sentence, names))
+    return attributions
+
+
+def chosen_names(attributions: list[Attribution], names: list[Match]) -> list[Match]:
+    return [n for a in attributions if a.names for n in names if a.start <= n.start < a.end and n.text in a.names]
+
+
+def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> list[Attribution]:
     attributions = headline_attribution(sentence, names)
     for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
@@ -169,14 +213,28 @@ def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution 
 
 
 def named(cue: Match, start: int, end: int, chosen: list[Match]) -> Attribution:
-    return Attribution(cue.start, cue.end, start, end, codes(chosen), False, None, tuple(n.text for n in chosen))
+    return Attribution(cue.start, cue.end, start, end, codes(chosen), False, None, tuple([n.text for n in chosen]))
+
+
+@cache
+def owner_adjectives() -> frozenset[str]:
+    return frozenset(r["adjective"] for r in load_table("owner_adjectives"))
+
+
+def past_adjective(sentence: str, edge: int) -> int:
+    """Where the words before `edge` end once an owner adjective ("latest", "own") is passed over."""
+    words = sentence[max(0, edge - 20):edge].split()
+    if words and words[-1].lower() in owner_adjectives():
+        return sentence.rindex(words[-1], 0, edge)
+    return edge
 
 
 def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
     """"the NIS's figure", "the agency's latest count", "their tally": whose figure it is."""
-    owner = OWNER.search(sentence, max(0, cue.start - 40), cue.start)
+    edge = past_adjective(sentence, cue.start)  # "the NIS's latest figure"
+    owner = OWNER.search(sentence, max(0, edge - 40), edge)
     if owner is None:
-        pronoun = POSSESSIVE_PRONOUN.search(sentence, max(0, cue.start - 40), cue.start)
+        pronoun = POSSESSIVE_PRONOUN.search(sentence, max(0, edge - 40), edge)
         return Attribution(cue.start, cue.end, pronoun.start(), cue.end, (), True, pronoun.group(1)) if pronoun else None
     anchor = owner.start()
     chosen = [n for n in names if n.end == anchor]
@@ -185,11 +243,11 @@ def owner_of(sentence: str, cue: Match, names: list[Match]) -> Attribution | Non
     return referent_before(sentence, cue, anchor)
 
 
-def referent_before(sentence: str, cue: Match, edge: int) -> Attribution | None:
+def referent_before(sentence: str, cue: Match, edge: int, anaphors: bool = True) -> Attribution | None:
     """An anaphor ("the agency", "he") or a personal name ("Rep. Lee") right before `edge`."""
-    anaphor = anaphor_pattern().search(sentence, max(0, edge - 60), edge)
+    anaphor = anaphor_before(sentence, edge) if anaphors else None
     if anaphor:
-        return Attribution(cue.start, cue.end, anaphor.start(), cue.end, (), True, anaphor.group(1))
+        return Attribution(cue.start, cue.end, anaphor[0], cue.end, (), True, anaphor[1])
     last_word = sentence[max(0, edge - 40):edge].rstrip(" ,").rsplit(" ", 1)[-1]
     person = name_before().search(sentence, max(0, edge - 80), edge) if last_word[:1].isupper() or last_word in adverb_words() else None
     if person:
@@ -229,7 +287,9 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     edge = cue.start
     apposition = APPOSITION.search(sentence, 0, cue.start)
     anchors = (cue.start, apposition.start() if apposition else None)
-    if apposition and RELATIVE_OPEN.match(apposition.group(0)) and not relays_an_agency(sentence, names, apposition, cue):
+    if apposition and RELATIVE_OPEN.match(apposition.group(0)) \
+            and not (any(apposition.start() < n.start for n in names if n.end <= cue.start)
+                     and relays_an_agency(sentence, names, apposition, cue)):
         anchors = anchors[::-1]  # "the General Staff, which seldom names the North Koreans, said": the subject speaks
     for anchor in anchors:
         if anchor is None:
@@ -241,12 +301,13 @@ def sources_before(sentence: str, cue: Match, names: list[Match]) -> Attribution
     after = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True, reach=12)
     if after and INVERTED_END.match(sentence[after[-1].end:]):
         return named(cue, cue.start, after[-1].end, after)
-    anaphor = anaphor_pattern().search(sentence[max(0, edge - 60):edge].rstrip(" ,"))
+    edge = past_adjective(sentence, edge)  # "its latest estimate"
+    anaphor = anaphor_before(sentence, edge)
     if anaphor:
-        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor[1])
     if sentence[:cue.start].rstrip().endswith(",") and names and not sentence[:names[0].start].strip():
         return named(cue, names[0].start, cue.end, [names[0]])
-    return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")))
+    return referent_before(sentence, cue, len(sentence[:edge].rstrip(" ,")), anaphors=False)  # anaphors were tried above
 
 
 def relays_an_agency(sentence: str, names: list[Match], apposition: re.Match, cue: Match) -> bool:
@@ -337,7 +398,7 @@ def merge_relays(sentence: str, attributions: list[Attribution]) -> list[Attribu
     """"a lawmaker briefed by the NIS said": the NIS, not the lawmaker, is the claimant."""
     merged: list[Attribution] = []
     for attribution in attributions:
-        inner = relay_inside(sentence, attribution, merged)
+        inner = relay_inside(sentence, attribution, merged) if merged and attribution.cue_start > attribution.start else None
         if inner is not None:
             merged.remove(inner)
             attribution = Attribution(attribution.cue_start, attribution.cue_end, attribution.start, attribution.end,

@@ -9,7 +9,7 @@ metric (the nearest predicate: "sent", "were killed", "killed or wounded"), whos
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from itertools import islice
@@ -55,24 +55,12 @@ LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
 
 @dataclass
-class Context:
-    """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.", "it said")."""
+class Context(SourceRegister):
+    """What earlier sentences said, for elliptical ones ("South Korea estimates 4,700.", "it said"); as a
+    SourceRegister, the sources the document has named so far (defer, remember, claimants_of)."""
     metric: str | None = None  # of the last figure in this paragraph
     document_metric: str | None = None  # of the last figure in the document
     subject: str | None = None
-    paragraph_end: int = -1
-    # The sources the document has named so far, for "it said", "Rep. Kim added", a paragraph's opener.
-    sources: SourceRegister = field(default_factory=SourceRegister)
-
-    def defer(self, sentence: str, phrases: list[NumberPhrase]) -> None:
-        """A sentence without counted figures: its sources are read only if a later reference needs them."""
-        self.sources.defer(sentence, phrases, self.paragraph_end)
-
-    def remember(self, attributions: list[Attribution], sentence: str) -> None:
-        self.sources.remember(attributions, sentence, self.paragraph_end)
-
-    def claimants_of(self, sentence: str, phrase: NumberPhrase, attributions: list[Attribution]):
-        return self.sources.claimant_for(sentence, phrase, attributions, self.paragraph_end)
 
 
 @cache

@@ -83,6 +83,12 @@ def anaphor_kinds() -> dict[str, str]:
 
 
 @cache
+def one_word_aliases() -> frozenset[str]:
+    """Aliases of one capitalized word ("Kim", "Budanov"): a person's surname when another name word follows."""
+    return frozenset(r["alias"] for r in load_table("claimant_aliases") if " " not in r["alias"] and r["alias"][:1].isupper())
+
+
+@cache
 def role_kinds() -> dict[str, str]:
     return {r["role"].lower(): r["kind"] for r in load_table("source_roles")}
 
@@ -109,77 +115,103 @@ def person_names(speaker: str, aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-@dataclass(slots=True)
-class Deferred:
-    sentence: str
-    phrases: list
-    paragraph: int
-    opens_paragraph: bool
-    attributions: list[Attribution] | None = None  # read once, when first needed
-
-    def read(self) -> list[Attribution]:
-        if self.attributions is None:
-            self.attributions = sentence_attributions(self.sentence, self.phrases)
-        return self.attributions
+# A sentence without counted figures, kept unread: (sentence, its number phrases, paragraph, opens its
+# paragraph). A plain tuple: one is made for most sentences of every article.
+Deferred = tuple
 
 
 @dataclass
 class SourceRegister:
     sources: list[Source] = field(default_factory=list)  # oldest first
     unread: list[Deferred] = field(default_factory=list)  # sentences not read since the last source was named
-    paragraph: int = -2
+    paragraph_end: int = -1  # where the current sentence's paragraph ends: the paragraph's identity
+    paragraph: int = -2  # the paragraph the register last saw
     opening: bool = True  # the current sentence is its paragraph's first
-    governor: Source | None = None  # the source that opened this paragraph
+    governor: tuple | None = None  # (codes, words) of the source that opened this paragraph
+    # Named attributions of read sentences, made Sources (with `sources`) only when a reference asks.
+    pending: list[tuple[Attribution, str]] = field(default_factory=list)
     governor_open: bool = False  # an unread first sentence may still open it
+    read: dict[str, list[Attribution]] = field(default_factory=dict)  # deferred sentences read so far
+    # Alias words that name a person the article introduced ("Kim" in "Kim Min-soo, a lawmaker ...").
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def attributions_of(self, deferred: Deferred) -> list[Attribution]:
+        sentence, phrases = deferred[0], deferred[1]
+        found = self.read.get(sentence)
+        if found is None:
+            found = self.read[sentence] = sentence_attributions(sentence, phrases)
+        return found
 
     def enter(self, paragraph: int) -> None:
         if paragraph != self.paragraph:
             self.paragraph, self.opening, self.governor, self.governor_open = paragraph, True, None, False
 
-    def defer(self, sentence: str, phrases: list, paragraph: int) -> None:
+    def defer(self, sentence: str, phrases: list) -> None:
         """A sentence without counted figures: read later only if a reference needs it."""
+        paragraph = self.paragraph_end
         if paragraph != self.paragraph:
-            self.enter(paragraph)
+            self.paragraph, self.governor = paragraph, None
             self.governor_open = True  # its first sentence is unread: it may open the paragraph
-        self.unread.append(Deferred(sentence, phrases, paragraph, self.opening))
+            self.unread.append((sentence, phrases, paragraph, True))
+        else:
+            self.unread.append((sentence, phrases, paragraph, self.opening))
         self.opening = False
 
-    def remember(self, attributions: list[Attribution], sentence: str, paragraph: int) -> None:
+    def remember(self, attributions: list[Attribution], sentence: str) -> None:
         """The sources a read sentence names; an attribution opening a paragraph governs it."""
-        self.enter(paragraph)
-        if any(a.claimants for a in attributions):
+        paragraph = self.paragraph_end
+        if paragraph != self.paragraph:
+            self.enter(paragraph)
+        named = [a for a in attributions if a.claimants] if attributions else attributions
+        if named:
             # a newer source is named: sentences before it are no longer needed (nor read)
             self.unread.clear()
             self.governor_open = False
-        self.note(attributions, sentence, paragraph, self.opening)
+            self.note(named, sentence, self.opening)
         self.opening = False
 
-    def note(self, attributions: list[Attribution], sentence: str, paragraph: int, opens: bool) -> None:
-        named = [a for a in attributions if a.claimants]
+    def note(self, named: list[Attribution], sentence: str, opens: bool) -> None:
+        """Keep a sentence's named sources; the first governs the paragraph when it opens the paragraph."""
+        surnames = one_word_aliases()
         for attribution in named:
-            self.sources.append(introduced_source(attribution, sentence))
-        if paragraph != self.paragraph:
-            return
-        if opens and named and len(WORD.findall(sentence[:named[0].start])) <= OPENING_WORDS:
-            self.governor = self.sources[-len(named)]
-        elif self.governor is not None and any(a.claimants != self.governor.codes for a in named):
+            self.pending.append((attribution, sentence))
+            if sentence[attribution.start:sentence.find(" ", attribution.start)] in surnames:
+                self.note_surname(attribution, sentence)
+        if opens and len(WORD.findall(sentence[:named[0].start])) <= OPENING_WORDS:
+            self.governor = (named[0].claimants, sentence[named[0].start:named[0].end])
+        elif self.governor is not None and any(a.claimants != self.governor[0] for a in named):
             self.governor = None  # another source is named: the paragraph's opener no longer speaks
+
+    def all_sources(self) -> list[Source]:
+        """Every source named so far, oldest first."""
+        if self.pending:
+            self.sources.extend(introduced_source(a, sentence) for a, sentence in self.pending)
+            self.pending.clear()
+        return self.sources
+
+    def note_surname(self, attribution: Attribution, sentence: str) -> None:
+        """"Kim Min-soo, a lawmaker ..., said": the alias word "Kim" is here the lawmaker's surname."""
+        words = sentence[attribution.start:attribution.start + 40].split(" ", 2)
+        if len(words) > 1 and words[0] in one_word_aliases() and words[1][:1].isupper() and words[1] not in one_word_aliases():
+            self.surnames[words[0]] = attribution.claimants
 
     def read_back(self, fits, mentions: list[str] | None = None) -> Source | None:
         """Read the deferred sentences newest first until one names a source that `fits`; what was
         read joins the register and older deferred sentences are dropped, each read at most once."""
+        self.all_sources()
         found, read = None, []
         for deferred in reversed(self.unread):
-            if mentions is not None and not any(word in deferred.sentence for word in mentions):
+            sentence, phrases = deferred[0], deferred[1]
+            if mentions is not None and not any(word in sentence for word in mentions):
                 continue  # a personal name is resolved only by a sentence that holds it
-            attributions = deferred.read()
-            named = [introduced_source(a, deferred.sentence) for a in attributions if a.claimants]
-            sources = named if named else mentioned_sources(deferred.sentence) if not deferred.phrases else []
+            attributions = self.attributions_of(deferred)
+            named = [introduced_source(a, sentence) for a in attributions if a.claimants]
+            sources = named if named else mentioned_sources(sentence) if not phrases else []
             read.extend(reversed(sources))
             found = fits(sources[::-1])
             if found is not None:
                 break
-        self.sources.extend(reversed(read))
+        self.all_sources().extend(reversed(read))
         self.unread.clear()
         self.governor_open = False
         return found
@@ -188,35 +220,41 @@ class SourceRegister:
         """Whether the paragraph's unread first sentence opens with a source that governs it, and
         whether a later unread sentence of the paragraph names another one (only these are read)."""
         self.governor_open = False
-        paragraph = [d for d in self.unread if d.paragraph == self.paragraph]
-        if not paragraph or not paragraph[0].opens_paragraph:
+        paragraph = [d for d in self.unread if d[2] == self.paragraph]
+        if not paragraph or not paragraph[0][3]:
             return
         opener = paragraph[0]
-        lead = opener.sentence[:OPENING_REACH]
+        lead = opener[0][:OPENING_REACH]
         if not any(len(WORD.findall(lead[:n.start])) <= OPENING_WORDS for n in claimant_matcher().find(lead)):
             return  # no source among its first words: not worth reading its attributions
-        named = [a for a in opener.read() if a.claimants]
-        if not named or len(WORD.findall(opener.sentence[:named[0].start])) > OPENING_WORDS:
+        named = [a for a in self.attributions_of(opener) if a.claimants]
+        if not named or len(WORD.findall(opener[0][:named[0].start])) > OPENING_WORDS:
             return
-        governor = introduced_source(named[0], opener.sentence)
+        governor = (named[0].claimants, opener[0][named[0].start:named[0].end])
         for deferred in paragraph[1:]:
-            if any(a.claimants and a.claimants != governor.codes for a in deferred.read()):
+            if any(a.claimants and a.claimants != governor[0] for a in self.attributions_of(deferred)):
                 return
         self.governor = governor
 
-    def claimant_for(self, sentence: str, phrase, attributions: list[Attribution], paragraph: int
-                     ) -> tuple[tuple[str, ...], str | None]:
+    def claimants_of(self, sentence: str, phrase, attributions: list[Attribution]) -> tuple[tuple[str, ...], str | None]:
         """The claimants of a figure: the nearest attribution that speaks of it, resolved through the
         register when it only refers back; else the source that opened its paragraph; else none."""
-        self.enter(paragraph)
-        ordered = attributions if len(attributions) < 2 else sorted(attributions, key=lambda a: distance(a, phrase))
+        if self.paragraph_end != self.paragraph:
+            self.enter(self.paragraph_end)
+        if len(attributions) == 1:
+            ordered = attributions
+        elif attributions:
+            ordered = sorted(attributions, key=lambda a: distance(a, phrase))
+        else:
+            ordered = ()
         for attribution in ordered:
-            if not speaks_of(sentence, attribution, phrase):
+            if attribution.start >= phrase.end and not speaks_of(sentence, attribution, phrase):
                 continue
-            if not attribution.claimants and not attribution.anaphoric:
-                return (), None  # its nearest source is a place or a platform ("held by Ukraine has told")
             if attribution.claimants:
-                return self.person_codes(attribution) or attribution.claimants, sentence[attribution.start:attribution.end]
+                codes = (self.surnames and self.person_codes(attribution)) or attribution.claimants
+                return codes, sentence[attribution.start:attribution.end]
+            if not attribution.anaphoric:
+                return (), None  # its nearest source is a place or a platform ("held by Ukraine has told")
             source = self.resolve(attribution, sentence, attributions)
             if source is not None:
                 return source.codes, source.text
@@ -227,18 +265,14 @@ class SourceRegister:
         if self.governor_open:
             self.open_paragraph()
         if self.governor is not None:
-            return self.governor.codes, self.governor.text
+            return self.governor
         return (), None
 
     def person_codes(self, attribution: Attribution) -> tuple[str, ...] | None:
         """"Rep. Kim added": "Kim" is the lawmaker introduced earlier, not the North's leader."""
-        if len(attribution.names) != 1 or " " in attribution.names[0]:
+        if len(attribution.names) != 1 or not self.surnames:
             return None
-        name = attribution.names[0]
-        for source in reversed(self.sources):
-            if name in source.speaker and name in source.names:
-                return source.codes
-        return None
+        return self.surnames.get(attribution.names[0])
 
     def resolve(self, attribution: Attribution, sentence: str, attributions: list[Attribution]) -> Source | None:
         """The source an anaphoric attribution points back to: in its own sentence first ("the NIS says
@@ -249,8 +283,8 @@ class SourceRegister:
         def fits(sources: list[Source]) -> Source | None:
             return pick(sources, referent, kind, attribution.referent, fallback=False)
         mentions = (attribution.referent or "").split() if kind == "name" else None
-        found = fits(earlier[::-1]) or self.read_back(fits, mentions) or fits(self.sources[::-1])
-        return found or pick(earlier[::-1] + self.sources[::-1], referent, kind, attribution.referent, fallback=True)
+        found = fits(earlier[::-1]) or self.read_back(fits, mentions) or fits(self.all_sources()[::-1])
+        return found or pick(earlier[::-1] + self.all_sources()[::-1], referent, kind, attribution.referent, fallback=True)
 
 
 def pick(sources: list[Source], referent: str, kind: str, name: str | None, fallback: bool) -> Source | None:
@@ -259,7 +293,7 @@ def pick(sources: list[Source], referent: str, kind: str, name: str | None, fall
     that fits none takes the newest source; a name never does."""
     if kind == "name":
         words = set((name or "").split())
-        return next((s for s in sources if words & s.names), None)
+        return next((s for s in sources if any(w in s.sentence for w in words) and words & s.names), None)
     if kind == "role":
         role = WORD.findall(referent)[-1]
         wanted = role_kinds().get(role, "")
@@ -315,16 +349,15 @@ def speaks_of(sentence: str, attribution: Attribution, phrase) -> bool:
 def credit_restated_figures(claims: list[dict]) -> None:
     """A headline or caption figure with no source, or only a country ("Seoul says"), takes the
     source the body gives the same figure (same bounds, the same metric first)."""
+    restating = [c for c in claims if c["section"] in RESTATING_SECTIONS and not any("-" in code for code in c["claimants"])]
+    if not restating:
+        return
     body: dict[tuple, dict] = {}
     for claim in claims:
         if claim["section"] == "body" and claim["claimants"]:
             body.setdefault((claim["value_low"], claim["value_high"], claim["metric"]), claim)
             body.setdefault((claim["value_low"], claim["value_high"]), claim)
-    if not body:
-        return
-    for claim in claims:
-        if claim["section"] not in RESTATING_SECTIONS or any("-" in c for c in claim["claimants"]):
-            continue
+    for claim in restating:
         source = body.get((claim["value_low"], claim["value_high"], claim["metric"])) or body.get((claim["value_low"], claim["value_high"]))
         if source is None or not fits_country(claim["claimants"], source["claimants"]):
             continue
