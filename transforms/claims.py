@@ -42,13 +42,15 @@ ARMY_AFTER = re.compile(
     r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
     r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
     r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+# "The figure from South Korea's Joint Chiefs of Staff was lower, at 5,000": how far back "figure" may stand.
+RESTATE_WORDS = 12
 SPECULATION_REACH = 30
+# At most this many words between a figure and a speculation word after it ("2,000 of the builders could").
+SPECULATION_AFTER_WORDS = 4
 # How many words may stand between a count and its rate ("90 soldiers were lost a day").
 RATE_WORDS = 4
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
-# "600 of them", "some of whom": a share of the figure before it.
-SHARE_OF = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
 LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
@@ -206,8 +208,25 @@ def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: 
                           claim["period_end"], claim["period_text"], claim["scope_text"])
     if window is not None:
         claim["scope"], claim["scope_text"] = window
-    elif earlier and SHARE_OF.match(sentence[phrase.end:phrase.end + 20]):
+    elif earlier and is_share(sentence, phrase, "after"):
         claim["scope"], claim["scope_text"] = earlier[-1]["scope"], earlier[-1]["scope_text"]
+
+
+@cache
+def share_words(side: str) -> tuple[str, ...]:
+    return tuple(r["phrase"].lower() for r in load_table("share_words") if r["side"] == side)
+
+
+def is_share(sentence: str, phrase: NumberPhrase, side: str | None = None) -> bool:
+    """Whether the figure is a share of the one before it ("including 600 killed", "600 of them")."""
+    if side in (None, "before"):
+        before = sentence[max(0, phrase.start - 14):phrase.start].rstrip().lower()
+        if before.endswith(share_words("before")) and not before[-len(before.split()[-1]) - 1:][:1].isalnum():
+            return True
+    if side in (None, "after"):
+        after = sentence[phrase.end:phrase.end + 12].lstrip().lower()
+        return after.startswith(share_words("after"))
+    return False
 
 
 def sentence_attributions(sentence: str, phrases: list[NumberPhrase]) -> list[Attribution]:
@@ -251,7 +270,9 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
         claimants, claimant_text = context.latest_claimants()
     else:
         claimants, claimant_text = attribution.claimants, sentence[attribution.start:attribution.end]
-    context.metric = context.document_metric = metric
+    if not is_share(sentence, phrase):
+        # a share ("including 600 killed") is not what a later "the figure was lower" restates
+        context.metric = context.document_metric = metric
     context.subject = subject
     return {
         "metric": metric,
@@ -306,7 +327,7 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
     if noun is not None:
         return None
     before = WORD.findall(sentence[:phrase.start].lower())
-    restates = bool(word_class("count_subject").intersection(before[-6:]))
+    restates = bool(word_class("count_subject").intersection(before[-RESTATE_WORDS:]))
     if not attributions and not restates:
         return None
     if context.metric is not None:
@@ -484,11 +505,13 @@ def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match | None) -> bo
     if speculation_pattern().search(window) is not None:
         return True
     # "losses will top 20,000 if the offensive goes on": a condition in the figure's own clause
-    condition = speculation_pattern("after").search(sentence, end, end + 2 * SPECULATION_REACH)
-    if condition is None or CLAUSE_END.search(sentence, end, condition.start()):
+    # "about 2,000 of the builders could leave": the word follows the figure's own words closely
+    condition = speculation_pattern("after").search(sentence, phrase.end, phrase.end + 2 * SPECULATION_REACH)
+    if condition is None or CLAUSE_END.search(sentence, phrase.end, condition.start()):
         return False
+    between = [w.group(0).lower() for w in WORD.finditer(sentence, phrase.end, condition.start())]
     # "11,000 troops that could be used": a relative clause before the word describes them
-    return not any(w.group(0).lower() in word_class("relative") for w in WORD.finditer(sentence, end, condition.start()))
+    return len(between) <= SPECULATION_AFTER_WORDS and not word_class("relative").intersection(between)
 
 
 class SubjectWords:
