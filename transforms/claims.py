@@ -33,6 +33,7 @@ NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
+BODY = "body"
 DEPLOYED = "troops_deployed|"
 ARMY_BEFORE = re.compile(
     r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
@@ -164,7 +165,25 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
             context.metric = context.subject = None
         context.paragraph_end = paragraph_end if paragraph_end >= 0 else len(text)
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
+    inherit_body_scope(claims)
     return claims
+
+
+def inherit_body_scope(claims: list[dict]) -> None:
+    """A headline, caption or comment figure with no scope words of its own ("White House: more than
+    1,000 North Korean casualties") takes the scope the body gives the same figure ("over 1,000 ...
+    in the past week alone"). One pass over the document's claims."""
+    body_scope = {}
+    for claim in claims:
+        if claim["section"] == BODY and claim["scope"] != TOTAL:
+            body_scope.setdefault((claim["metric"], claim["value_low"], claim["value_high"]), claim)
+    if not body_scope:
+        return
+    for claim in claims:
+        if claim["section"] != BODY and claim["scope"] == TOTAL and claim["scope_text"] is None:
+            same = body_scope.get((claim["metric"], claim["value_low"], claim["value_high"]))
+            if same is not None:
+                claim["scope"], claim["scope_text"] = same["scope"], same["scope_text"]
 
 
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
@@ -205,7 +224,7 @@ def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: 
     if claim["scope"] != TOTAL:
         return
     window = window_scope(sentence, (phrase.start, phrase.end), claim["period_start"],
-                          claim["period_end"], claim["period_text"], claim["scope_text"])
+                          claim["period_end"], claim["period_text"], claim["scope_text"], claim["metric"])
     if window is not None:
         claim["scope"], claim["scope_text"] = window
     elif earlier and is_share(sentence, phrase, "after"):

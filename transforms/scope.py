@@ -18,6 +18,7 @@ from transforms.lexicon import load_table
 from transforms.phrase_matcher import Match, PhraseMatcher
 
 TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
+DEPLOYED = "troops_deployed"
 PRECEDENCE = (PLANNED, PART, INCREMENT)
 # What ends a figure's clause: its scope words stand inside it ("sent 11,000, and will send 6,000 more").
 # A comma between digits is a thousands separator ("11,000"), not a break.
@@ -26,8 +27,8 @@ PRECEDENCE = (PLANNED, PART, INCREMENT)
 # Found with one character class (fast) and filtered in clause_breaks: a comma between digits
 # ("11,000") or a hyphen inside a word ("Russia-Ukraine") is no break.
 CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013-]")
-# Time words that open the sentence and are set off by a comma govern all of it.
-SENTENCE_OPENER = re.compile(r"^(?:\s+alone)?\s*,")
+# Time words that open the sentence or a line and are set off by a comma or colon govern all of it.
+SENTENCE_OPENER = re.compile(r"(?:\s+alone)?\s*[,:]")
 WORD = re.compile(r"[\w'\u2019]+")
 # A figure named as a subset of a known whole: "the 8,000 now in Kursk", "Of the 11,000, 8,000 ...".
 # ("8,000 of them are now in Russia" is not: "them" is often the whole force.)
@@ -42,10 +43,15 @@ def cue_matcher() -> PhraseMatcher:
 
 
 @cache
-def deployment_start() -> date:
-    """A time window that opens by this day counts the whole deployment ("sent in 2024")."""
-    row = next(r for r in load_table("deployment_dates") if r["event"] == "deployment_start")
+def deployment_date(event: str) -> date:
+    """deployment_start: a time window that opens by this day counts the whole deployment ("sent in
+    2024"); combat_start: a "since" window that opens by this day counts all losses ("since early December")."""
+    row = next(r for r in load_table("deployment_dates") if r["event"] == event)
     return date.fromisoformat(row["date"])
+
+
+def deployment_start() -> date:
+    return deployment_date("deployment_start")
 
 
 @lru_cache(maxsize=128)
@@ -152,18 +158,23 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
 
 
 def window_scope(sentence: str, number: tuple[int, int], period_start: date | None, period_end: date | None,
-                 period_text: str | None, running: str | None = None) -> tuple[str, str | None] | None:
+                 period_text: str | None, running: str | None = None,
+                 metric: str | None = None) -> tuple[str, str | None] | None:
     """A figure over a time window that opens after the deployment began ("in January and February",
     "last week") adds to the running count, if the window's words follow the figure in its clause
-    ("killed over the weekend") or open the sentence ("Over the past two months, ..., 1,200").
-    A window that opens by the deployment's start ("sent in 2024") counts all of it: None. Time
-    words before the figure in its clause mostly date a statement ("said on Monday that 300 ...").
-    `running` are words of a running count in the clause ("so far", "since it entered combat"): no
-    window then, unless they are the window's own words ("since the start of the year")."""
-    if running and (not period_text or running.lower() not in period_text.lower()):
+    ("killed over the weekend"), open the sentence or a line ("Over the past two months, ..., 1,200",
+    "- Jan 2025: Ukraine captures two"), or are a "since" of the figure's own clause ("put losses since
+    the start of the year at 2,000"). A window that opens by the deployment's start ("sent in 2024")
+    counts all of it: None. Other time words before the figure in its clause mostly date a statement
+    ("said on Monday that 300 ..."). `running` are words of a running count in the clause ("so far",
+    "since it entered combat"): no window then, unless they are the window's own words."""
+    own_words = bool(running) and bool(period_text) and running.lower() in period_text.lower()
+    if running and not own_words:
         return None
     if not period_text or period_end is None or (period_start is not None and period_start <= deployment_start()):
         return None
+    if own_words and metric != DEPLOYED and period_start is not None and period_start <= deployment_date("combat_start"):
+        return None  # losses "since early December" are all losses: the fighting began then
     clause = clause_span(sentence, *number)
     after = sentence.find(period_text, number[1])
     marked = window_mark(sentence, after + len(period_text)) if number[1] <= after < clause[1] else None
@@ -171,6 +182,13 @@ def window_scope(sentence: str, number: tuple[int, int], period_start: date | No
         return INCREMENT, sentence[after:marked]
     if period_start is None:
         return None
-    if number[1] <= after < clause[1] or SENTENCE_OPENER.match(sentence[len(period_text):]) and sentence.startswith(period_text):
+    if number[1] <= after < clause[1]:
+        return INCREMENT, period_text
+    before = sentence.rfind(period_text, 0, number[0])
+    if before < 0:
+        return None
+    if own_words and before >= clause[0]:
+        return INCREMENT, period_text
+    if not WORD.search(sentence, 0, before) and SENTENCE_OPENER.match(sentence, before + len(period_text)):
         return INCREMENT, period_text
     return None
