@@ -121,6 +121,27 @@ def test_a_condition_on_another_verb_does_not_void_the_count():
     assert (claim["metric"], claim["value_low"]) == ("captured", 2)
 
 
+def test_metric_words_after_a_share_count_the_share():
+    """"put the figure at over 5,000, roughly a third of them killed in action": "killed" counts the
+    third, and the 5,000 restates the losses before it."""
+    text = ("The ministry said North Korean losses had passed 4,000 killed and wounded. The ministry's previous "
+            "estimate put the figure at over 5,000, roughly a third of them killed in action.")
+    assert {c["number_text"]: c["metric"] for c in claims_of(text)}["over 5,000"] == "casualties"
+
+
+def test_a_whole_whose_share_was_killed_counts_losses():
+    """Even after a deployment figure, "the figure at over 5,000, roughly a third of them killed" counts losses."""
+    text = ("The losses were more than half of the approximately 11,000 North Korean personnel initially deployed.\n"
+            "The ministry's previous estimate put the figure at over 5,000, roughly a third of them killed in action.")
+    assert {c["number_text"]: c["metric"] for c in claims_of(text)}["over 5,000"] == "casualties"
+
+
+def test_an_estimate_with_nothing_to_restate_takes_its_sentences_metric_words():
+    """"how many North Koreans served, though estimates range from 11,000 to 15,000" counts those who served."""
+    text = "Moscow has not said how many North Koreans served, though Western estimates range from 11,000 to 15,000."
+    assert only(text)["metric"] == "troops_deployed"
+
+
 def test_a_joint_russian_and_north_korean_count_is_no_countrys():
     """"50,000 Russian and North Korean soldiers" is not a North Korean figure (subject left empty)."""
     assert only("Moscow had massed about 50,000 Russian and North Korean soldiers in Kursk.")["subject"] is None

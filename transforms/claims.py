@@ -34,6 +34,8 @@ NOUN_REACH = 60
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
 BODY = "body"
+# Metrics of a share ("a third of them killed") that make the whole a count of losses.
+SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
 DEPLOYED = "troops_deployed|"
 ARMY_BEFORE = re.compile(
     r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
@@ -236,6 +238,13 @@ def share_words(side: str) -> tuple[str, ...]:
     return tuple(r["phrase"].lower() for r in load_table("share_words") if r["side"] == side)
 
 
+def is_share_between(gap: str) -> bool:
+    """Whether a share of the figure stands between it and later words ("5,000, roughly a third of
+    them killed"), not the figure's own "of them" ("600 of them fatalities")."""
+    gap = gap.lstrip()
+    return not gap.startswith(share_words("after")) and any(word in gap for word in share_words("after"))
+
+
 def is_share(sentence: str, phrase: NumberPhrase, side: str | None = None) -> bool:
     """Whether the figure is a share of the one before it ("including 600 killed", "600 of them")."""
     if side in (None, "before"):
@@ -270,7 +279,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
                  subject_words: SubjectWords, figures: list[NumberPhrase] = ()) -> dict | None:
     cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
     if cue is None:
-        metric = elliptical_metric(sentence, phrase, noun, attributions, context)
+        metric = elliptical_metric(sentence, phrase, noun, attributions, context, metric_cues)
         if metric is None or is_speculation(sentence, phrase, None):
             return None
         metric_text = None
@@ -340,9 +349,11 @@ def statement_dates(expression) -> tuple[date | None, date | None]:
 
 
 def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
-                      context: Context) -> str | None:
+                      context: Context, cues: list[Match] = ()) -> str | None:
     """A figure with no predicate of its own borrows one: "South Korea estimates 4,700." takes its
-    paragraph's metric; "The NIS now puts the total at around 15,000." the document's."""
+    paragraph's metric; "The NIS now puts the total at around 15,000." the document's; an estimate
+    with nothing before it to restate, the metric words before it in its sentence however far ("how
+    many served, though estimates range from 11,000 to 15,000")."""
     if noun is not None:
         return None
     before = WORD.findall(sentence[:phrase.start].lower())
@@ -351,9 +362,17 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
         return None
     if context.metric is not None:
         return context.metric
+    # "put the figure at over 5,000, roughly a third of them killed": a whole whose share was killed counts losses
+    if restates and any(c.start >= phrase.end and c.value.split("|")[0] in SHARE_OF_LOSSES
+                        and is_share_between(sentence[phrase.end:c.start].lower()) for c in cues):
+        return "casualties"
     # "The NIS's figure was lower, at 3,000": a figure named as a figure restates the last one
     if context.document_metric is not None and restates:
         return context.document_metric
+    if restates and cues:
+        own = [c for c in cues if c.end <= phrase.start]  # words after it may count a share ("a third of them killed")
+        if own:
+            return min(own, key=lambda c: cue_cost(sentence, phrase, c)).value.split("|")[0]
     return None
 
 
@@ -444,7 +463,8 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     weak deployment word ("soldiers", "in Kursk") or one that only describes the noun ("troops fighting for Russia", "soldiers sent to
     Russia", "who were deployed") while the clause says what happened to them ("have died") or
     names them by their loss ("casualties among the troops sent to Russia reached 4,000").
-    Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
+    Metric words after another figure are that figure's ("3,500, including about 500 deaths"), and
+    so are those after a share of it ("over 5,000, roughly a third of them killed")."""
     next_figure = len(sentence)
     for figure in figures:
         if phrase.end <= figure.start < next_figure:
@@ -453,6 +473,9 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     for cue in cues:
         if (cue.start < phrase.end and cue.end > phrase.start) or cue.start > next_figure:
             continue
+        if cue.start >= phrase.end and " of " in sentence[phrase.end:cue.start] and \
+                is_share_between(sentence[phrase.end:cue.start].lower()):
+            continue  # "over 5,000, roughly a third of them killed in action": the words count the share
         cost = cue_cost(sentence, phrase, cue)
         if cue.value.endswith("|weak"):
             cost += 5 if noun is not None else 8
