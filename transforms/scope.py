@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from transforms.lexicon import load_table
-from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.phrase_matcher import PhraseMatcher
 
 TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
 DEPLOYED = "troops_deployed"
@@ -55,13 +56,13 @@ def deployment_start() -> date:
 
 
 @lru_cache(maxsize=128)
-def clause_cues(sentence: str, start: int, end: int) -> tuple[tuple[Match, str, str, int, str], ...]:
-    """The scope words of one clause, sentence[start:end], with their row (scope, side, reach, metric):
-    read in the clause only (a figure's scope words stand in it), once for all figures of the clause."""
+def clause_cues(sentence: str, start: int, end: int) -> tuple[tuple[int, int, str, str, str, int, str], ...]:
+    """The scope words of one clause, sentence[start:end], as (start, end, text, scope, side, reach, metric)
+    in the sentence: read in the clause only (a figure's scope words stand in it), once for all its figures."""
     found = []
     for cue in cue_matcher().find(sentence[start:end]):
         scope, side, reach, metric = cue.value.split("|")
-        found.append((Match(start + cue.start, start + cue.end, cue.text, cue.value), scope, side, int(reach), metric))
+        found.append((start + cue.start, start + cue.end, cue.text, scope, side, int(reach), metric))
     return tuple(found)
 
 
@@ -95,9 +96,14 @@ def words_between(sentence: str, start: int, end: int) -> int:
     return len(WORD.findall(sentence[start:end])) if end > start else 0
 
 
-def cue_applies(sentence: str, cue: Match, side: str, reach: int, figure: tuple[int, int],
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+def cue_applies(sentence: str, cue: Span, side: str, reach: int, figure: tuple[int, int],
                 noun: tuple[int, int] | None, clause: tuple[int, int]) -> bool:
-    """Whether a scope word stands where its table row says, against the figure."""
+    """Whether a scope word (anything with start and end) stands where its table row says, against the figure."""
     number_start, number_end = figure
     if cue.start < clause[0] or cue.end > clause[1] or (cue.start < number_end and cue.end > number_start):
         return False
@@ -143,14 +149,20 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     scope words of its clause. `noun` is the span of the noun it counts, `predicate` that of its
     metric words: the clause reaches far enough to hold both ("plans to deploy another 6,000").
     A `total` with words ("since", "so far") is a running count that no time window makes an increment."""
-    spans = [number] + [s for s in (noun, predicate) if s is not None]
-    clause = clause_span(sentence, min(s[0] for s in spans), max(s[1] for s in spans))
+    low, high = number
+    for span in (noun, predicate):
+        if span is not None:
+            low, high = min(low, span[0]), max(high, span[1])
+    clause = clause_span(sentence, low, high)
+    cues = clause_cues(sentence, *clause)
+    if not cues:
+        return TOTAL, None  # the common case
     found: dict[str, str] = {}
-    for cue, scope, side, reach, only_metric in clause_cues(sentence, *clause):
+    for start, end, text, scope, side, reach, only_metric in cues:
         if (only_metric and only_metric != metric) or scope in found:
             continue
-        if cue_applies(sentence, cue, side, reach, number, noun, clause):
-            found[scope] = cue.text
+        if cue_applies(sentence, Span(start, end), side, reach, number, noun, clause):
+            found[scope] = text
     for scope in PRECEDENCE:
         if scope in found:
             return scope, found[scope]
