@@ -101,6 +101,47 @@ def test_a_restated_figure_borrows_the_metric_it_is_compared_with():
     assert [(c["number_text"], c["metric"]) for c in found] == [("4,000", "casualties"), ("3,000", "casualties")]
 
 
+def test_a_restated_figure_skips_the_share_before_it():
+    """"about 6,000, including roughly 2,000 dead. The figure ... was lower, at 5,000": 5,000 restates
+    the 6,000 casualties, not the 2,000 dead that are a share of it."""
+    text = ("Total North Korean casualties stand at about 6,000, including roughly 2,000 dead, the ministry said. "
+            "The figure from South Korea's Joint Chiefs of Staff was lower, at 5,000, a spokesman said.")
+    assert {c["number_text"]: c["metric"] for c in claims_of(text)}["5,000"] == "casualties"
+
+
+def test_the_remaining_troops_are_a_deployment_figure():
+    """"the remaining 8,000 or so are regrouping" counts troops still there, not the dead before it."""
+    found = claims_of("About 1,000 were killed in January, and the remaining 8,000 or so are regrouping in the rear.")
+    assert [(c["number_text"], c["metric"]) for c in found] == [("About 1,000", "killed"), ("8,000 or so", "troops_deployed")]
+
+
+def test_a_condition_on_another_verb_does_not_void_the_count():
+    """"ready to hand over the two POWs it holds if ..." states a count; the condition is about the handover."""
+    claim = only("Zelensky said Ukraine was ready to hand over the two North Korean POWs it holds if Pyongyang agreed.")
+    assert (claim["metric"], claim["value_low"]) == ("captured", 2)
+
+
+def test_metric_words_after_a_share_count_the_share():
+    """"put the figure at over 5,000, roughly a third of them killed in action": "killed" counts the
+    third, and the 5,000 restates the losses before it."""
+    text = ("The ministry said North Korean losses had passed 4,000 killed and wounded. The ministry's previous "
+            "estimate put the figure at over 5,000, roughly a third of them killed in action.")
+    assert {c["number_text"]: c["metric"] for c in claims_of(text)}["over 5,000"] == "casualties"
+
+
+def test_a_whole_whose_share_was_killed_counts_losses():
+    """Even after a deployment figure, "the figure at over 5,000, roughly a third of them killed" counts losses."""
+    text = ("The losses were more than half of the approximately 11,000 North Korean personnel initially deployed.\n"
+            "The ministry's previous estimate put the figure at over 5,000, roughly a third of them killed in action.")
+    assert {c["number_text"]: c["metric"] for c in claims_of(text)}["over 5,000"] == "casualties"
+
+
+def test_an_estimate_with_nothing_to_restate_takes_its_sentences_metric_words():
+    """"how many North Koreans served, though estimates range from 11,000 to 15,000" counts those who served."""
+    text = "Moscow has not said how many North Koreans served, though Western estimates range from 11,000 to 15,000."
+    assert only(text)["metric"] == "troops_deployed"
+
+
 def test_a_joint_russian_and_north_korean_count_is_no_countrys():
     """"50,000 Russian and North Korean soldiers" is not a North Korean figure (subject left empty)."""
     assert only("Moscow had massed about 50,000 Russian and North Korean soldiers in Kursk.")["subject"] is None
@@ -120,6 +161,8 @@ def test_place_words_do_not_change_whose_personnel():
     "North Korean casualties would top 10,000 by summer, one analyst said.",
     "Some analysts think the total might eventually reach 100,000 if the war drags on.",
     "About 2,000 of the builders could leave as early as July.",
+    "Could be 500 dead, could be 5,000.",
+    "Zelensky warned that North Korean losses would climb past 20,000 if the offensive went on.",
 ])
 def test_a_conditional_or_forecast_figure_is_not_a_claim(text):
     """A figure the text only imagines, with a condition or a forecast verb, is not a claim."""

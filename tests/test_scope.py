@@ -119,3 +119,24 @@ def test_every_scope_phrase_has_one_row():
     """The matcher keeps one meaning per phrase: a second row for a phrase would silently replace the first."""
     phrases = [row["phrase"].lower() for row in load_table("scope_cues")]
     assert len(phrases) == len(set(phrases))
+
+
+def test_a_headline_figure_takes_the_scope_the_body_gives_it():
+    """"White House: more than 1,000 casualties" has no words of a window; the body's "in the past week
+    alone" says what the same figure counts, so the headline mention is an increment too."""
+    headline = "White House: more than 1,000 North Korean casualties in Kursk"
+    body = "Over 1,000 North Korean soldiers were killed or wounded in the past week alone, Kirby said."
+    text = headline + "\n\n" + body
+    sections = [("headline", 0, len(headline)), ("body", len(headline) + 2, len(text))]
+    found = {c["section"]: c for c in extract_claims(text, sections, PUBLISHED)}
+    assert found["body"]["scope"] == found["headline"]["scope"] == "increment"
+    assert found["headline"]["scope_text"] == found["body"]["scope_text"]
+
+
+def test_losses_since_the_fighting_began_are_all_losses():
+    """A "since" window opening when North Korean units entered combat counts every loss: a total."""
+    sentence = "They have suffered several hundred casualties since early December."
+    number = (sentence.index("several hundred"), sentence.index("several hundred") + 15)
+    window = (date(2024, 12, 1), date(2025, 4, 30), "since early December")
+    assert window_scope(sentence, number, *window, "since", "casualties") is None
+    assert window_scope(sentence, number, *window, "since", "troops_deployed") == ("increment", "since early December")

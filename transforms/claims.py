@@ -34,6 +34,9 @@ NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
+BODY = "body"
+# Metrics of a share ("a third of them killed") that make the whole a count of losses.
+SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
 DEPLOYED = "troops_deployed|"
 ARMY_BEFORE = re.compile(
     r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
@@ -43,13 +46,15 @@ ARMY_AFTER = re.compile(
     r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
     r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
     r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+# "The figure from South Korea's Joint Chiefs of Staff was lower, at 5,000": how far back "figure" may stand.
+RESTATE_WORDS = 12
 SPECULATION_REACH = 30
+# At most this many words between a figure and a speculation word after it ("2,000 of the builders could").
+SPECULATION_AFTER_WORDS = 4
 # How many words may stand between a count and its rate ("90 soldiers were lost a day").
 RATE_WORDS = 4
 # "SEOUL, April 30 (Yonhap) -": where and when the story was filed, not when its figures stand.
 DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,40},\s+[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:,\s*\d{4})?\s*(?:\([^)]{1,60}\))?\s*[-\u2013\u2014]+\s*")
-# "600 of them", "some of whom": a share of the figure before it.
-SHARE_OF = re.compile(r"^\s+of\s+(?:them|whom|those)\b", re.IGNORECASE)
 # "1. NORTH KOREA SENDS MORE TROOPS": the number of an item in a list.
 LIST_MARKER = re.compile(r"^\s*[(\[]?\d{1,3}[.)\]]\s")
 
@@ -140,7 +145,25 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
         context.paragraph_end = newline
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
     credit_restated_figures(claims)
+    inherit_body_scope(claims)
     return claims
+
+
+def inherit_body_scope(claims: list[dict]) -> None:
+    """A headline, caption or comment figure with no scope words of its own ("White House: more than
+    1,000 North Korean casualties") takes the scope the body gives the same figure ("over 1,000 ...
+    in the past week alone"). One pass over the document's claims."""
+    body_scope = {}
+    for claim in claims:
+        if claim["section"] == BODY and claim["scope"] != TOTAL:
+            body_scope.setdefault((claim["metric"], claim["value_low"], claim["value_high"]), claim)
+    if not body_scope:
+        return
+    for claim in claims:
+        if claim["section"] != BODY and claim["scope"] == TOTAL and claim["scope_text"] is None:
+            same = body_scope.get((claim["metric"], claim["value_low"], claim["value_high"]))
+            if same is not None:
+                claim["scope"], claim["scope_text"] = same["scope"], same["scope_text"]
 
 
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
@@ -181,11 +204,35 @@ def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: 
     if claim["scope"] != TOTAL:
         return
     window = window_scope(sentence, (phrase.start, phrase.end), claim["period_start"],
-                          claim["period_end"], claim["period_text"], claim["scope_text"])
+                          claim["period_end"], claim["period_text"], claim["scope_text"], claim["metric"])
     if window is not None:
         claim["scope"], claim["scope_text"] = window
-    elif earlier and SHARE_OF.match(sentence[phrase.end:phrase.end + 20]):
+    elif earlier and is_share(sentence, phrase, "after"):
         claim["scope"], claim["scope_text"] = earlier[-1]["scope"], earlier[-1]["scope_text"]
+
+
+@cache
+def share_words(side: str) -> tuple[str, ...]:
+    return tuple(r["phrase"].lower() for r in load_table("share_words") if r["side"] == side)
+
+
+def is_share_between(gap: str) -> bool:
+    """Whether a share of the figure stands between it and later words ("5,000, roughly a third of
+    them killed"), not the figure's own "of them" ("600 of them fatalities")."""
+    gap = gap.lstrip()
+    return not gap.startswith(share_words("after")) and any(word in gap for word in share_words("after"))
+
+
+def is_share(sentence: str, phrase: NumberPhrase, side: str | None = None) -> bool:
+    """Whether the figure is a share of the one before it ("including 600 killed", "600 of them")."""
+    if side in (None, "before"):
+        before = sentence[max(0, phrase.start - 14):phrase.start].rstrip().lower()
+        if before.endswith(share_words("before")) and not before[-len(before.split()[-1]) - 1:][:1].isalnum():
+            return True
+    if side in (None, "after"):
+        after = sentence[phrase.end:phrase.end + 12].lstrip().lower()
+        return after.startswith(share_words("after"))
+    return False
 
 
 def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
@@ -205,7 +252,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
                  subject_words: SubjectWords, figures: list[NumberPhrase] = ()) -> dict | None:
     cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
     if cue is None:
-        metric = elliptical_metric(sentence, phrase, noun, attributions, context)
+        metric = elliptical_metric(sentence, phrase, noun, attributions, context, metric_cues)
         if metric is None or is_speculation(sentence, phrase, None):
             return None
         metric_text = None
@@ -218,7 +265,9 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
                                      (noun.start, noun.end) if noun is not None else None,
                                      (cue.start, cue.end) if cue is not None else None, metric)
     claimants, claimant_text = context.claimants_of(sentence, phrase, attributions)
-    context.metric = context.document_metric = metric
+    if not is_share(sentence, phrase):
+        # a share ("including 600 killed") is not what a later "the figure was lower" restates
+        context.metric = context.document_metric = metric
     context.subject = subject
     return {
         "metric": metric,
@@ -267,20 +316,30 @@ def statement_dates(expression) -> tuple[date | None, date | None]:
 
 
 def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, attributions: list[Attribution],
-                      context: Context) -> str | None:
+                      context: Context, cues: list[Match] = ()) -> str | None:
     """A figure with no predicate of its own borrows one: "South Korea estimates 4,700." takes its
-    paragraph's metric; "The NIS now puts the total at around 15,000." the document's."""
+    paragraph's metric; "The NIS now puts the total at around 15,000." the document's; an estimate
+    with nothing before it to restate, the metric words before it in its sentence however far ("how
+    many served, though estimates range from 11,000 to 15,000")."""
     if noun is not None:
         return None
     before = WORD.findall(sentence[:phrase.start].lower())
-    restates = bool(word_class("count_subject").intersection(before[-6:]))
+    restates = bool(word_class("count_subject").intersection(before[-RESTATE_WORDS:]))
     if not attributions and not restates:
         return None
     if context.metric is not None:
         return context.metric
+    # "put the figure at over 5,000, roughly a third of them killed": a whole whose share was killed counts losses
+    if restates and any(c.start >= phrase.end and c.value.split("|")[0] in SHARE_OF_LOSSES
+                        and is_share_between(sentence[phrase.end:c.start].lower()) for c in cues):
+        return "casualties"
     # "The NIS's figure was lower, at 3,000": a figure named as a figure restates the last one
     if context.document_metric is not None and restates:
         return context.document_metric
+    if restates and cues:
+        own = [c for c in cues if c.end <= phrase.start]  # words after it may count a share ("a third of them killed")
+        if own:
+            return min(own, key=lambda c: cue_cost(sentence, phrase, c)).value.split("|")[0]
     return None
 
 
@@ -371,7 +430,8 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     weak deployment word ("soldiers", "in Kursk") or one that only describes the noun ("troops fighting for Russia", "soldiers sent to
     Russia", "who were deployed") while the clause says what happened to them ("have died") or
     names them by their loss ("casualties among the troops sent to Russia reached 4,000").
-    Metric words after another figure are that figure's ("3,500, including about 500 deaths")."""
+    Metric words after another figure are that figure's ("3,500, including about 500 deaths"), and
+    so are those after a share of it ("over 5,000, roughly a third of them killed")."""
     next_figure = len(sentence)
     for figure in figures:
         if phrase.end <= figure.start < next_figure:
@@ -380,6 +440,9 @@ def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
     for cue in cues:
         if (cue.start < phrase.end and cue.end > phrase.start) or cue.start > next_figure:
             continue
+        if cue.start >= phrase.end and " of " in sentence[phrase.end:cue.start] and \
+                is_share_between(sentence[phrase.end:cue.start].lower()):
+            continue  # "over 5,000, roughly a third of them killed in action": the words count the share
         cost = cue_cost(sentence, phrase, cue)
         if cue.value.endswith("|weak"):
             cost += 5 if noun is not None else 8
@@ -451,11 +514,13 @@ def is_speculation(sentence: str, phrase: NumberPhrase, cue: Match | None) -> bo
     if speculation_pattern().search(window) is not None:
         return True
     # "losses will top 20,000 if the offensive goes on": a condition in the figure's own clause
-    condition = speculation_pattern("after").search(sentence, end, end + 2 * SPECULATION_REACH)
-    if condition is None or CLAUSE_END.search(sentence, end, condition.start()):
+    # "about 2,000 of the builders could leave": the word follows the figure's own words closely
+    condition = speculation_pattern("after").search(sentence, phrase.end, phrase.end + 2 * SPECULATION_REACH)
+    if condition is None or CLAUSE_END.search(sentence, phrase.end, condition.start()):
         return False
+    between = [w.group(0).lower() for w in WORD.finditer(sentence, phrase.end, condition.start())]
     # "11,000 troops that could be used": a relative clause before the word describes them
-    return not any(w.group(0).lower() in word_class("relative") for w in WORD.finditer(sentence, end, condition.start()))
+    return len(between) <= SPECULATION_AFTER_WORDS and not word_class("relative").intersection(between)
 
 
 class SubjectWords:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from transforms.lexicon import load_table
-from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.phrase_matcher import PhraseMatcher
 
 TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
+DEPLOYED = "troops_deployed"
 PRECEDENCE = (PLANNED, PART, INCREMENT)
 # What ends a figure's clause: its scope words stand inside it ("sent 11,000, and will send 6,000 more").
 # A comma between digits is a thousands separator ("11,000"), not a break.
@@ -26,8 +28,8 @@ PRECEDENCE = (PLANNED, PART, INCREMENT)
 # Found with one character class (fast) and filtered in clause_breaks: a comma between digits
 # ("11,000") or a hyphen inside a word ("Russia-Ukraine") is no break.
 CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013-]")
-# Time words that open the sentence and are set off by a comma govern all of it.
-SENTENCE_OPENER = re.compile(r"^(?:\s+alone)?\s*,")
+# Time words that open the sentence or a line and are set off by a comma or colon govern all of it.
+SENTENCE_OPENER = re.compile(r"(?:\s+alone)?\s*[,:]")
 WORD = re.compile(r"[\w'\u2019]+")
 # A figure named as a subset of a known whole: "the 8,000 now in Kursk", "Of the 11,000, 8,000 ...".
 # ("8,000 of them are now in Russia" is not: "them" is often the whole force.)
@@ -42,20 +44,25 @@ def cue_matcher() -> PhraseMatcher:
 
 
 @cache
-def deployment_start() -> date:
-    """A time window that opens by this day counts the whole deployment ("sent in 2024")."""
-    row = next(r for r in load_table("deployment_dates") if r["event"] == "deployment_start")
+def deployment_date(event: str) -> date:
+    """deployment_start: a time window that opens by this day counts the whole deployment ("sent in
+    2024"); combat_start: a "since" window that opens by this day counts all losses ("since early December")."""
+    row = next(r for r in load_table("deployment_dates") if r["event"] == event)
     return date.fromisoformat(row["date"])
 
 
+def deployment_start() -> date:
+    return deployment_date("deployment_start")
+
+
 @lru_cache(maxsize=128)
-def clause_cues(sentence: str, start: int, end: int) -> tuple[tuple[Match, str, str, int, str], ...]:
-    """The scope words of one clause, sentence[start:end], with their row (scope, side, reach, metric):
-    read in the clause only (a figure's scope words stand in it), once for all figures of the clause."""
+def clause_cues(sentence: str, start: int, end: int) -> tuple[tuple[int, int, str, str, str, int, str], ...]:
+    """The scope words of one clause, sentence[start:end], as (start, end, text, scope, side, reach, metric)
+    in the sentence: read in the clause only (a figure's scope words stand in it), once for all its figures."""
     found = []
     for cue in cue_matcher().find(sentence[start:end]):
         scope, side, reach, metric = cue.value.split("|")
-        found.append((Match(start + cue.start, start + cue.end, cue.text, cue.value), scope, side, int(reach), metric))
+        found.append((start + cue.start, start + cue.end, cue.text, scope, side, int(reach), metric))
     return tuple(found)
 
 
@@ -89,9 +96,14 @@ def words_between(sentence: str, start: int, end: int) -> int:
     return len(WORD.findall(sentence[start:end])) if end > start else 0
 
 
-def cue_applies(sentence: str, cue: Match, side: str, reach: int, figure: tuple[int, int],
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+def cue_applies(sentence: str, cue: Span, side: str, reach: int, figure: tuple[int, int],
                 noun: tuple[int, int] | None, clause: tuple[int, int]) -> bool:
-    """Whether a scope word stands where its table row says, against the figure."""
+    """Whether a scope word (anything with start and end) stands where its table row says, against the figure."""
     number_start, number_end = figure
     if cue.start < clause[0] or cue.end > clause[1] or (cue.start < number_end and cue.end > number_start):
         return False
@@ -137,14 +149,20 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     scope words of its clause. `noun` is the span of the noun it counts, `predicate` that of its
     metric words: the clause reaches far enough to hold both ("plans to deploy another 6,000").
     A `total` with words ("since", "so far") is a running count that no time window makes an increment."""
-    spans = [number] + [s for s in (noun, predicate) if s is not None]
-    clause = clause_span(sentence, min(s[0] for s in spans), max(s[1] for s in spans))
+    low, high = number
+    for span in (noun, predicate):
+        if span is not None:
+            low, high = min(low, span[0]), max(high, span[1])
+    clause = clause_span(sentence, low, high)
+    cues = clause_cues(sentence, *clause)
+    if not cues:
+        return TOTAL, None  # the common case
     found: dict[str, str] = {}
-    for cue, scope, side, reach, only_metric in clause_cues(sentence, *clause):
+    for start, end, text, scope, side, reach, only_metric in cues:
         if (only_metric and only_metric != metric) or scope in found:
             continue
-        if cue_applies(sentence, cue, side, reach, number, noun, clause):
-            found[scope] = cue.text
+        if cue_applies(sentence, Span(start, end), side, reach, number, noun, clause):
+            found[scope] = text
     for scope in PRECEDENCE:
         if scope in found:
             return scope, found[scope]
@@ -152,18 +170,23 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
 
 
 def window_scope(sentence: str, number: tuple[int, int], period_start: date | None, period_end: date | None,
-                 period_text: str | None, running: str | None = None) -> tuple[str, str | None] | None:
+                 period_text: str | None, running: str | None = None,
+                 metric: str | None = None) -> tuple[str, str | None] | None:
     """A figure over a time window that opens after the deployment began ("in January and February",
     "last week") adds to the running count, if the window's words follow the figure in its clause
-    ("killed over the weekend") or open the sentence ("Over the past two months, ..., 1,200").
-    A window that opens by the deployment's start ("sent in 2024") counts all of it: None. Time
-    words before the figure in its clause mostly date a statement ("said on Monday that 300 ...").
-    `running` are words of a running count in the clause ("so far", "since it entered combat"): no
-    window then, unless they are the window's own words ("since the start of the year")."""
-    if running and (not period_text or running.lower() not in period_text.lower()):
+    ("killed over the weekend"), open the sentence or a line ("Over the past two months, ..., 1,200",
+    "- Jan 2025: Ukraine captures two"), or are a "since" of the figure's own clause ("put losses since
+    the start of the year at 2,000"). A window that opens by the deployment's start ("sent in 2024")
+    counts all of it: None. Other time words before the figure in its clause mostly date a statement
+    ("said on Monday that 300 ..."). `running` are words of a running count in the clause ("so far",
+    "since it entered combat"): no window then, unless they are the window's own words."""
+    own_words = bool(running) and bool(period_text) and running.lower() in period_text.lower()
+    if running and not own_words:
         return None
     if not period_text or period_end is None or (period_start is not None and period_start <= deployment_start()):
         return None
+    if own_words and metric != DEPLOYED and period_start is not None and period_start <= deployment_date("combat_start"):
+        return None  # losses "since early December" are all losses: the fighting began then
     clause = clause_span(sentence, *number)
     after = sentence.find(period_text, number[1])
     marked = window_mark(sentence, after + len(period_text)) if number[1] <= after < clause[1] else None
@@ -171,6 +194,13 @@ def window_scope(sentence: str, number: tuple[int, int], period_start: date | No
         return INCREMENT, sentence[after:marked]
     if period_start is None:
         return None
-    if number[1] <= after < clause[1] or SENTENCE_OPENER.match(sentence[len(period_text):]) and sentence.startswith(period_text):
+    if number[1] <= after < clause[1]:
+        return INCREMENT, period_text
+    before = sentence.rfind(period_text, 0, number[0])
+    if before < 0:
+        return None
+    if own_words and before >= clause[0]:
+        return INCREMENT, period_text
+    if not WORD.search(sentence, 0, before) and SENTENCE_OPENER.match(sentence, before + len(period_text)):
         return INCREMENT, period_text
     return None
