@@ -1,7 +1,8 @@
 """The ingest flow: raw articles in, Parquet tables and DuckDB marts out.
 
 It reads only inputs that are new or changed since the last run (the lake's manifest says
-which), replaces their rows, drops the rows of deleted inputs, and rebuilds the marts.
+which), replaces their rows, keeps the rows of inputs no longer there (or prunes them when asked),
+and rebuilds the marts; with nothing new, it rebuilds the marts only if the SQL models changed.
 """
 
 from __future__ import annotations
@@ -250,8 +251,9 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         else:
             summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
     summary.update(publication)
+    # every flow run says what it found, a run with nothing new too (inputs no longer there included)
+    publish_summary_artifact(summary)
     if summary["run_id"] is not None:
-        publish_summary_artifact(summary)
         logger.info("run %s: %d documents read (%d with errors), %d claims", summary["run_id"],
                     summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
     return summary
@@ -346,5 +348,7 @@ def publish_summary_artifact(summary: dict) -> None:
             {"what": "rows pruned (documents)", "value": summary["pruned_documents"]},
             {"what": "rows pruned (claims)", "value": summary["pruned_claims"]}]
     rows += [{"what": f"claims: {metric}", "value": n} for metric, n in summary["claims_by_metric"].items()]
-    create_table_artifact(key="troopledger-run-summary", table=rows,
-                          description=f"troopledger run {summary['run_id']} into {summary['lake']}")
+    what = f"troopledger run {summary['run_id']}" if summary["run_id"] else "troopledger: nothing new"
+    if summary.get("models_rebuilt"):
+        what += " (the SQL models changed: marts rebuilt)"
+    create_table_artifact(key="troopledger-run-summary", table=rows, description=f"{what} in {summary['lake']}")
