@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The temporary Prefect server would try to send usage telemetry and log an error when offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not args.debug:
+        # Prefect's console shows warnings only, in this process and in the extraction processes it
+        # starts (they read their logging set-up from the environment); the API still gets it all.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     try:
         # Only the commands that run a Prefect flow need Prefect's console quietened (`run` does it
         # itself, after the nothing-new check, which must not pay for importing Prefect).

@@ -312,3 +312,17 @@ def test_an_object_store_lake_is_named_by_its_url_in_hints(prefect_server, tmp_p
     hint = next(line for line in out.splitlines() if "try:" in line)
     assert hint.endswith(f"--lake {store})") and f"tables:    {store}/documents" in out
     assert str(tmp_path / "work") not in hint.split("try:")[1]
+
+
+def test_a_run_on_the_process_pool_prints_a_line_a_batch_and_no_prefect_chatter(prefect_server, tmp_path, capfd,
+                                                                                 monkeypatch):
+    import flows.ingest
+
+    monkeypatch.delenv("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", raising=False)  # main() sets it; undone after
+    monkeypatch.setattr(flows.ingest, "MIN_BATCH_SIZE", 3)  # the 11 samples in four batches on the pool
+    capfd.readouterr()
+    assert cli.main(["run", "--lake", str(tmp_path / "lake")]) == 0
+    captured = capfd.readouterr()
+    progress = [line for line in captured.out.splitlines() if line.startswith("extract")]
+    assert progress[0] == "extracting 11 files in 4 batches" and len(progress) == 5, captured.out
+    assert "INFO" not in captured.err and "Task run" not in captured.err + captured.out
