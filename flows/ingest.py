@@ -26,12 +26,12 @@ from prefect.utilities.annotations import quote
 
 from inputs.discovery import SAMPLES_DIR, InputFile, discover_inputs
 from inputs.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
-from inputs.plan import RunPlan, add_companions, code_version, models_version, plan_run
+from inputs.plan import RunPlan, code_version, models_version, plan_run
 from schemas.tables import MANIFEST, RUNS
 from storage import lake as lakefs
 from storage import manifest as lake_manifest
 from storage import object_store
-from storage.ledger import StagedRows, merge_run
+from storage.ledger import StagedRows, companions, merge_run
 from storage.manifest import read_models_version, write_models_version
 from warehouse.runner import build_warehouse
 
@@ -236,7 +236,7 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
         plan = plan_run(inputs, manifest, full_refresh or code_changed, prune)
-        add_companions(plan, inputs, lake_dir)
+        plan.read_also(inputs, companions(lake_dir, plan.replaced, {item.source_file for item in inputs}))
         logger.info("%d inputs: %d to read, %d unchanged, %d no longer there (%d pruned)", len(inputs),
                     len(plan.to_read), len(plan.unchanged), len(plan.vanished), len(plan.pruned))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:

@@ -8,11 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyarrow.compute as pc
-
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
-from storage.ledger import file_of, read_part
 from storage.manifest import read_manifest, read_models_version
 
 
@@ -61,6 +58,12 @@ class RunPlan:
     @property
     def nothing_to_do(self) -> bool:
         return not self.to_read and not self.pruned
+
+    def read_also(self, inputs: list[InputFile], names: list[str]) -> None:
+        """Read these unchanged inputs too (storage/ledger.py: companions)."""
+        extra = set(names)
+        self.to_read.extend(item for item in inputs if item.source_file in extra)
+        self.unchanged = [name for name in self.unchanged if name not in extra]
 
     @property
     def replaced(self) -> set[str]:
@@ -128,23 +131,3 @@ def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]],
     plan.vanished = sorted(set(manifest) - present)
     plan.pruned = list(plan.vanished) if prune else []
     return plan
-
-
-def add_companions(plan: RunPlan, inputs: list[InputFile], lake: Path) -> None:
-    """Read again the unchanged files that hold another copy of a document whose first copy this
-    run replaces: the document's row then comes from its new first path, as a fresh build's would
-    (its format, sidecar and file hash are that file's)."""
-    replaced = plan.replaced
-    if not replaced:
-        return
-    present = {item.source_file: item for item in inputs}
-    extra = set()
-    for part in lakefs.current_parts(lake, "documents"):
-        keys = read_part(part, ["source_path", "source_paths"])
-        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
-        for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
-            if len(paths) > 1 and file_of(first) in replaced:
-                extra.update(file_of(path) for path in paths)
-    extra = sorted(name for name in extra - replaced if name in present)
-    plan.to_read.extend(present[name] for name in extra)
-    plan.unchanged = [name for name in plan.unchanged if name not in set(extra)]

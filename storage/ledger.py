@@ -194,3 +194,19 @@ def add_staged(merge: Merge, index: int, batch: StagedRows, keys: pa.Table, winn
         path = scratch / f"{name}-merged-{index:05d}.parquet"
         write_parquet(table.select(schema.names).cast(schema), path)
         (merge.new_documents if name == "documents" else merge.new_claims).append(path)
+
+
+def companions(lake: Path, replaced: set[str], present: set[str]) -> list[str]:
+    """The unchanged input files that hold another copy of a document whose first copy a run
+    replaces: read again, they give the document's row from its new first path, as a fresh build
+    would (its format, sidecar and file hash are that file's)."""
+    if not replaced:
+        return []
+    extra = set()
+    for part in current_parts(lake, "documents"):
+        keys = read_part(part, ["source_path", "source_paths"])
+        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
+        for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
+            if file_of(first) in replaced:
+                extra.update(file_of(path) for path in paths)
+    return sorted(name for name in extra - replaced if name in present)
