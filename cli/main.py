@@ -273,8 +273,8 @@ def format_summary(summary: dict) -> str:
     found_none = [no_articles_line(summary["input_dir"])] if summary.get("inputs_seen") == 0 else []
     if summary["run_id"] is None:
         if summary.get("models_rebuilt"):
-            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); the SQL models changed: "
-                    f"marts rebuilt in {summary['lake']}.")
+            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); marts rebuilt in "
+                    f"{summary['lake']}: the SQL models changed or the marts were missing.")
         else:
             head = f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
         return "\n".join([*found_none, head, *vanished_lines(summary)]) + shipped

@@ -2,7 +2,8 @@
 
 It reads only inputs that are new or changed since the last run (the lake's manifest says
 which), replaces their rows, keeps the rows of inputs no longer there (or prunes them when asked),
-and rebuilds the marts; with nothing new, it rebuilds the marts only if the SQL models changed.
+and rebuilds the marts; with nothing new, it rebuilds the marts only if the SQL models changed (or the marts are
+missing).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from storage import lake as lakefs
 from storage import manifest as lake_manifest
 from storage import object_store
 from storage.ledger import StagedRows, companions, merge_run
-from storage.manifest import read_models_version, write_models_version
+from storage.manifest import marts_current, write_models_version
 from warehouse.runner import build_warehouse
 
 # Inputs a task. Each task costs Prefect a few tenths of a second in its worker (state changes,
@@ -241,8 +242,8 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
                     len(plan.to_read), len(plan.unchanged), len(plan.vanished), len(plan.pruned))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
             models, timings = None, {}
-            if read_models_version(lake_dir) != models_version():
-                logger.info("the SQL models changed; rebuilding the marts")
+            if not marts_current(lake_dir, models_version()):
+                logger.info("the SQL models changed (or the marts are missing); rebuilding the marts")
                 with phase("models", timings):
                     models = build_models(lake_dir)
             else:
@@ -350,5 +351,5 @@ def publish_summary_artifact(summary: dict) -> None:
     rows += [{"what": f"claims: {metric}", "value": n} for metric, n in summary["claims_by_metric"].items()]
     what = f"troopledger run {summary['run_id']}" if summary["run_id"] else "troopledger: nothing new"
     if summary.get("models_rebuilt"):
-        what += " (the SQL models changed: marts rebuilt)"
+        what += " (marts rebuilt: the SQL models changed or the marts were missing)"
     create_table_artifact(key="troopledger-run-summary", table=rows, description=f"{what} in {summary['lake']}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
-from storage.manifest import read_manifest, read_models_version
+from storage.manifest import marts_current, read_manifest
 
 
 @cache
@@ -86,7 +86,7 @@ def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | Non
         manifest, code_changed = read_manifest(lake_dir, code_version())
     except (lakefs.LakeError, OSError):
         return None
-    if code_changed or read_models_version(lake_dir) != models_version():
+    if code_changed or not marts_current(lake_dir, models_version()):
         return None
     plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False, prune=prune)
     return plan if plan.nothing_to_do else None
