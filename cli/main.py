@@ -115,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("troopledger: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): nothing went wrong here. Later writes (and the
+        # interpreter's own flush at exit) go nowhere instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # noqa: BLE001 - one clear line unless --debug
         if args.debug:
             raise

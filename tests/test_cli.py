@@ -9,11 +9,14 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
 from cli import main as cli
+from conftest import ROOT
 
 HOSTILE_SENTENCE = ("North Korea sent about 12,000 troops \u202eto Russia\u202c, "
                     "the spy agency said \x1b[2J on Friday.\n")
@@ -326,3 +329,11 @@ def test_a_run_on_the_process_pool_prints_a_line_a_batch_and_no_prefect_chatter(
     progress = [line for line in captured.out.splitlines() if line.startswith("extract")]
     assert progress[0] == "extracting 11 files in 4 batches" and len(progress) == 5, captured.out
     assert "INFO" not in captured.err and "Task run" not in captured.err + captured.out
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(sample_lake):
+    pipeline = (f"{sys.executable} -m cli.main query 'select * from range(300000)' --limit 0 --lake {sample_lake} "
+                "| head -c 10 > /dev/null")
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0 and result.stderr == ""
