@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The temporary Prefect server would try to send usage telemetry and log an error when offline.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not args.debug:
+        # Prefect's console shows warnings only, in this process and in the extraction processes it
+        # starts (they read their logging set-up from the environment); the API still gets it all.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     try:
         # Only the commands that run a Prefect flow need Prefect's console quietened (`run` does it
         # itself, after the nothing-new check, which must not pay for importing Prefect).
@@ -111,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("troopledger: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): nothing went wrong here. Later writes (and the
+        # interpreter's own flush at exit) go nowhere instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # noqa: BLE001 - one clear line unless --debug
         if args.debug:
             raise
@@ -269,8 +278,8 @@ def format_summary(summary: dict) -> str:
     found_none = [no_articles_line(summary["input_dir"])] if summary.get("inputs_seen") == 0 else []
     if summary["run_id"] is None:
         if summary.get("models_rebuilt"):
-            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); the SQL models changed: "
-                    f"marts rebuilt in {summary['lake']}.")
+            head = (f"No new input ({summary['inputs_unchanged']} inputs unchanged); marts rebuilt in "
+                    f"{summary['lake']}: the SQL models changed or the marts were missing.")
         else:
             head = f"Nothing new: {summary['inputs_unchanged']} inputs unchanged; lake {summary['lake']} left as it was."
         return "\n".join([*found_none, head, *vanished_lines(summary)]) + shipped

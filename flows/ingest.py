@@ -1,7 +1,9 @@
 """The ingest flow: raw articles in, Parquet tables and DuckDB marts out.
 
 It reads only inputs that are new or changed since the last run (the lake's manifest says
-which), replaces their rows, drops the rows of deleted inputs, and rebuilds the marts.
+which), replaces their rows, keeps the rows of inputs no longer there (or prunes them when asked),
+and rebuilds the marts; with nothing new, it rebuilds the marts only if the SQL models changed (or the marts are
+missing).
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from prefect.utilities.annotations import quote
 
 from inputs.discovery import SAMPLES_DIR, InputFile, discover_inputs
 from inputs.extract import StagedBatch, batch_fingerprint, restamped_file, stage_batch
-from inputs.plan import RunPlan, add_companions, code_version, models_version, plan_run
+from inputs.plan import RunPlan, code_version, models_version, plan_run
 from schemas.tables import MANIFEST, RUNS
 from storage import lake as lakefs
 from storage import manifest as lake_manifest
 from storage import object_store
-from storage.ledger import StagedRows, merge_run
-from storage.manifest import read_models_version, write_models_version
+from storage.ledger import StagedRows, companions, merge_run
+from storage.manifest import marts_current, write_models_version
 from warehouse.runner import build_warehouse
 
 # Inputs a task. Each task costs Prefect a few tenths of a second in its worker (state changes,
@@ -235,13 +237,13 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         inputs = discover(source)
         manifest, code_changed = read_manifest(lake_dir, version)
         plan = plan_run(inputs, manifest, full_refresh or code_changed, prune)
-        add_companions(plan, inputs, lake_dir)
+        plan.read_also(inputs, companions(lake_dir, plan.replaced, {item.source_file for item in inputs}))
         logger.info("%d inputs: %d to read, %d unchanged, %d no longer there (%d pruned)", len(inputs),
                     len(plan.to_read), len(plan.unchanged), len(plan.vanished), len(plan.pruned))
         if plan.nothing_to_do and lakefs.current_version_dir(lake_dir, "documents") is not None:
             models, timings = None, {}
-            if read_models_version(lake_dir) != models_version():
-                logger.info("the SQL models changed; rebuilding the marts")
+            if not marts_current(lake_dir, models_version()):
+                logger.info("the SQL models changed (or the marts are missing); rebuilding the marts")
                 with phase("models", timings):
                     models = build_models(lake_dir)
             else:
@@ -250,8 +252,9 @@ def ingest(input_dir: str = str(SAMPLES_DIR), lake: str = "lake", full_refresh: 
         else:
             summary = ingest_plan(lake_dir, source, inputs, plan, batch_size, version, started)
     summary.update(publication)
+    # every flow run says what it found, a run with nothing new too (inputs no longer there included)
+    publish_summary_artifact(summary)
     if summary["run_id"] is not None:
-        publish_summary_artifact(summary)
         logger.info("run %s: %d documents read (%d with errors), %d claims", summary["run_id"],
                     summary["documents_read"], summary["document_errors"], summary["claims_extracted"])
     return summary
@@ -346,5 +349,7 @@ def publish_summary_artifact(summary: dict) -> None:
             {"what": "rows pruned (documents)", "value": summary["pruned_documents"]},
             {"what": "rows pruned (claims)", "value": summary["pruned_claims"]}]
     rows += [{"what": f"claims: {metric}", "value": n} for metric, n in summary["claims_by_metric"].items()]
-    create_table_artifact(key="troopledger-run-summary", table=rows,
-                          description=f"troopledger run {summary['run_id']} into {summary['lake']}")
+    what = f"troopledger run {summary['run_id']}" if summary["run_id"] else "troopledger: nothing new"
+    if summary.get("models_rebuilt"):
+        what += " (marts rebuilt: the SQL models changed or the marts were missing)"
+    create_table_artifact(key="troopledger-run-summary", table=rows, description=f"{what} in {summary['lake']}")

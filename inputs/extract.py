@@ -96,7 +96,12 @@ class StagedBatch:
     hashes: dict[str, str]  # source_file -> content hash of what was read
 
     def is_present(self) -> bool:
-        return self.documents.is_file() and self.claims.is_file()
+        """Both files there and whole: a cached summary whose files are gone or damaged is extracted
+        again rather than trusted."""
+        try:
+            return all(pq.read_metadata(path).num_columns > 0 for path in (self.documents, self.claims))
+        except (pa.ArrowException, OSError):
+            return False
 
 
 def stage_batch(items: list[InputFile], folder: Path, run_id: str) -> StagedBatch:

@@ -8,12 +8,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import pyarrow.compute as pc
-
 from inputs.discovery import PROJECT_ROOT, InputFile, content_hash, discover_inputs, read_input
 from storage import lake as lakefs
-from storage.ledger import file_of, read_part
-from storage.manifest import read_manifest, read_models_version
+from storage.manifest import marts_current, read_manifest
 
 
 @cache
@@ -62,6 +59,12 @@ class RunPlan:
     def nothing_to_do(self) -> bool:
         return not self.to_read and not self.pruned
 
+    def read_also(self, inputs: list[InputFile], names: list[str]) -> None:
+        """Read these unchanged inputs too (storage/ledger.py: companions)."""
+        extra = set(names)
+        self.to_read.extend(item for item in inputs if item.source_file in extra)
+        self.unchanged = [name for name in self.unchanged if name not in extra]
+
     @property
     def replaced(self) -> set[str]:
         """The input files whose rows this run replaces: those it reads and those it prunes."""
@@ -83,7 +86,7 @@ def nothing_new(input_dir: str, lake: str, prune: bool = False) -> RunPlan | Non
         manifest, code_changed = read_manifest(lake_dir, code_version())
     except (lakefs.LakeError, OSError):
         return None
-    if code_changed or read_models_version(lake_dir) != models_version():
+    if code_changed or not marts_current(lake_dir, models_version()):
         return None
     plan = plan_run(discover_inputs(Path(input_dir)), manifest, full_refresh=False, prune=prune)
     return plan if plan.nothing_to_do else None
@@ -128,23 +131,3 @@ def plan_run(inputs: list[InputFile], manifest: dict[str, tuple[int, int, str]],
     plan.vanished = sorted(set(manifest) - present)
     plan.pruned = list(plan.vanished) if prune else []
     return plan
-
-
-def add_companions(plan: RunPlan, inputs: list[InputFile], lake: Path) -> None:
-    """Read again the unchanged files that hold another copy of a document whose first copy this
-    run replaces: the document's row then comes from its new first path, as a fresh build's would
-    (its format, sidecar and file hash are that file's)."""
-    replaced = plan.replaced
-    if not replaced:
-        return
-    present = {item.source_file: item for item in inputs}
-    extra = set()
-    for part in lakefs.current_parts(lake, "documents"):
-        keys = read_part(part, ["source_path", "source_paths"])
-        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
-        for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
-            if len(paths) > 1 and file_of(first) in replaced:
-                extra.update(file_of(path) for path in paths)
-    extra = sorted(name for name in extra - replaced if name in present)
-    plan.to_read.extend(present[name] for name in extra)
-    plan.unchanged = [name for name in plan.unchanged if name not in set(extra)]

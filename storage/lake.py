@@ -48,7 +48,8 @@ JOURNAL_FILES = "files.json"
 JOURNAL_COPIES = "files"
 # Files rewritten in place (by os.replace) rather than versioned: the journal keeps a hard link
 # to each so a rollback can put the old one back.
-IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", f"{STATE}/*.json", "marts/**/*.parquet", "warehouse.duckdb")
+WAREHOUSE_FILE = "warehouse.duckdb"  # views over the tables and marts (warehouse/runner.py builds it)
+IN_PLACE_PATTERNS = (f"{STATE}/*.parquet", f"{STATE}/*.json", "marts/**/*.parquet", WAREHOUSE_FILE)
 # Names a writer gives its unfinished files; any left when the lock is taken are a dead run's.
 DEBRIS_PATTERNS = (".*.tmp", ".*.tmp.wal", ".*.link", ".journal-*")
 

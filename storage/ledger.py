@@ -104,20 +104,42 @@ def merge_run(lake: Path, replaced: set[str], staged: list[StagedRows], scratch:
     rows, and each document seen at several paths once, with all its paths. Rewritten files go to
     `scratch`."""
     merge = Merge()
-    replaced_files = pa.array(sorted(replaced), pa.string())
-    # Every staged copy of a document, by doc_id: (source_path, batch index, its paths)
-    candidates: dict[str, list[tuple[tuple[str, int], object, list[str]]]] = {}
     staged_keys = [read_part(batch.documents, KEY_COLUMNS) for batch in staged]
+    candidates = staged_copies(staged_keys)
+    touched_rows = take_touched_documents(lake, merge, replaced, pa.array(sorted(candidates), pa.string()))
+    winners, final_paths = choose_rows(merge, touched_rows, candidates, replaced)
+
+    # Kept rows that stay the document's row, with their paths brought up to date.
+    kept = [dict(row, source_path=final_paths[row["doc_id"]][0], source_file=file_of(final_paths[row["doc_id"]][0]),
+                 source_paths=final_paths[row["doc_id"]])
+            for row in touched_rows if winners.get(row["doc_id"]) is row]
+    if kept:
+        merge.new_documents.append(pa.Table.from_pylist(kept, schema=DOCUMENTS))
+    # Old claims go for every touched document that does not keep its row, and for every document
+    # whose row comes from the new rows (its claims come with them, even where its old row was lost).
+    from_staged = {doc_id for doc_id, winner in winners.items() if isinstance(winner, int)}
+    drop_claims(lake, merge, ({row["doc_id"] for row in touched_rows} - {row["doc_id"] for row in kept}) | from_staged)
+    for index, (batch, keys) in enumerate(zip(staged, staged_keys)):
+        add_staged(merge, index, batch, keys, winners, final_paths, scratch)
+    return merge
+
+
+def staged_copies(staged_keys: list[pa.Table]) -> dict[str, list[tuple[tuple[str, int], int, list[str]]]]:
+    """Every staged copy of each document: (its first path's order, batch index, its paths)."""
+    candidates: dict[str, list] = {}
     for index, keys in enumerate(staged_keys):
         for doc_id, path, paths in zip(*(keys[c].to_pylist() for c in KEY_COLUMNS)):
             candidates.setdefault(doc_id, []).append((path_order(path), index, paths))
-    staged_ids = pa.array(sorted(candidates), pa.string())
+    return candidates
 
-    # Current documents: parts untouched are kept; touched rows are taken out and reconsidered.
+
+def take_touched_documents(lake: Path, merge: Merge, replaced: set[str], staged_ids: pa.Array) -> list[dict]:
+    """Parts with no touched row are kept as they are; the others are rewritten without them, and
+    the touched rows are returned to be reconsidered."""
+    replaced_files = pa.array(sorted(replaced), pa.string())
     touched_rows: list[dict] = []
     for part in current_parts(lake, "documents"):
-        keys = read_part(part, KEY_COLUMNS)
-        hit = rows_touching(keys, replaced_files, staged_ids)
+        hit = rows_touching(read_part(part, KEY_COLUMNS), replaced_files, staged_ids)
         if not pc.any(hit).as_py():
             if "source_paths" in pq.read_schema(part).names:
                 merge.keep_documents.append(part)
@@ -127,9 +149,15 @@ def merge_run(lake: Path, replaced: set[str], staged: list[StagedRows], scratch:
         whole = read_part(part)
         merge.new_documents.append(whole.filter(pc.invert(hit)))
         touched_rows.extend(whole.filter(hit).to_pylist())
+    return touched_rows
 
+
+def choose_rows(merge: Merge, touched_rows: list[dict], candidates: dict, replaced: set[str]) -> tuple[dict, dict]:
+    """For each document: every path it is now seen at, and whose row stands for it: the copy at
+    its first path (a kept row, or a staged batch's index). A touched document left with no path is
+    recorded as removed."""
     final_paths: dict[str, list[str]] = {}
-    winners: dict[str, object] = {}  # doc_id -> a kept row (dict) or a staged batch index
+    winners: dict[str, object] = {}
     for row in touched_rows:
         remaining = [path for path in row["source_paths"] if file_of(path) not in replaced]
         copies = candidates.get(row["doc_id"], [])
@@ -146,29 +174,20 @@ def merge_run(lake: Path, replaced: set[str], staged: list[StagedRows], scratch:
         if doc_id not in winners:
             final_paths[doc_id] = sorted({p for _, _, paths in copies for p in paths}, key=path_order)
             winners[doc_id] = min(copies, key=lambda copy: copy[0])[1]
+    return winners, final_paths
 
-    # Kept rows that stay the document's row, with their paths brought up to date.
-    kept = [dict(row, source_path=final_paths[row["doc_id"]][0], source_paths=final_paths[row["doc_id"]])
-            for row in touched_rows if winners.get(row["doc_id"]) is row]
-    if kept:
-        merge.new_documents.append(pa.Table.from_pylist(kept, schema=DOCUMENTS))
-    kept_ids = {row["doc_id"] for row in kept}
-    # Old claims go for every touched document that does not keep its row, and for every document
-    # whose row comes from the new rows (its claims come with them, even where its old row was lost).
-    from_staged = {doc_id for doc_id, winner in winners.items() if isinstance(winner, int)}
-    dropped_ids = pa.array(sorted(({row["doc_id"] for row in touched_rows} - kept_ids) | from_staged), pa.string())
+
+def drop_claims(lake: Path, merge: Merge, doc_ids: set[str]) -> None:
+    """Claims parts holding none of these documents are kept; the others are rewritten without them."""
+    dropped = pa.array(sorted(doc_ids), pa.string())
     for part in current_parts(lake, "claims"):
         ids = read_part(part, ["doc_id"])["doc_id"]
-        hit = pc.is_in(ids, value_set=dropped_ids)
+        hit = pc.is_in(ids, value_set=dropped)
         if not pc.any(hit).as_py():
             merge.keep_claims.append(part)
             continue
         merge.removed_claims.update(pc.filter(ids, hit).to_pylist())
         merge.new_claims.append(read_part(part).filter(pc.invert(hit)))
-
-    for index, (batch, keys) in enumerate(zip(staged, staged_keys)):
-        add_staged(merge, index, batch, keys, winners, final_paths, scratch)
-    return merge
 
 
 def add_staged(merge: Merge, index: int, batch: StagedRows, keys: pa.Table, winners: dict,
@@ -194,3 +213,19 @@ def add_staged(merge: Merge, index: int, batch: StagedRows, keys: pa.Table, winn
         path = scratch / f"{name}-merged-{index:05d}.parquet"
         write_parquet(table.select(schema.names).cast(schema), path)
         (merge.new_documents if name == "documents" else merge.new_claims).append(path)
+
+
+def companions(lake: Path, replaced: set[str], present: set[str]) -> list[str]:
+    """The unchanged input files that hold another copy of a document whose first copy a run
+    replaces: read again, they give the document's row from its new first path, as a fresh build
+    would (its format, sidecar and file hash are that file's)."""
+    if not replaced:
+        return []
+    extra = set()
+    for part in current_parts(lake, "documents"):
+        keys = read_part(part, ["source_path", "source_paths"])
+        keys = keys.filter(pc.greater(pc.list_value_length(keys["source_paths"]), 1))  # the few copies
+        for first, paths in zip(keys["source_path"].to_pylist(), keys["source_paths"].to_pylist()):
+            if file_of(first) in replaced:
+                extra.update(file_of(path) for path in paths)
+    return sorted(name for name in extra - replaced if name in present)

@@ -40,3 +40,8 @@ def write_models_version(lake: Path, version: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     lakefs.open_journal(lake)
     write_json(folder / MODELS_STATE, {"models_version": version})
+
+
+def marts_current(lake: Path, version: str) -> bool:
+    """The marts and warehouse.duckdb were built by the SQL models of `version` and are there."""
+    return read_models_version(lake) == version and (lake / lakefs.WAREHOUSE_FILE).is_file()

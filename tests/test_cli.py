@@ -9,11 +9,14 @@ import json
 import logging
 import os
 import re
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
 from cli import main as cli
+from conftest import ROOT
 
 HOSTILE_SENTENCE = ("North Korea sent about 12,000 troops \u202eto Russia\u202c, "
                     "the spy agency said \x1b[2J on Friday.\n")
@@ -313,3 +316,25 @@ def test_an_object_store_lake_is_named_by_its_url_in_hints(prefect_server, tmp_p
     hint = next(line for line in out.splitlines() if "try:" in line)
     assert hint.endswith(f"--lake {store})") and f"tables:    {store}/documents" in out
     assert str(tmp_path / "work") not in hint.split("try:")[1]
+
+
+def test_a_run_on_the_process_pool_prints_a_line_a_batch_and_no_prefect_chatter(prefect_server, tmp_path, capfd,
+                                                                                 monkeypatch):
+    import flows.ingest
+
+    monkeypatch.delenv("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", raising=False)  # main() sets it; undone after
+    monkeypatch.setattr(flows.ingest, "MIN_BATCH_SIZE", 3)  # the 11 samples in four batches on the pool
+    capfd.readouterr()
+    assert cli.main(["run", "--lake", str(tmp_path / "lake")]) == 0
+    captured = capfd.readouterr()
+    progress = [line for line in captured.out.splitlines() if line.startswith("extract")]
+    assert progress[0] == "extracting 11 files in 4 batches" and len(progress) == 5, captured.out
+    assert "INFO" not in captured.err and "Task run" not in captured.err + captured.out
+
+
+def test_a_reader_that_stops_reading_is_not_an_error(sample_lake):
+    pipeline = (f"{sys.executable} -m cli.main query 'select * from range(300000)' --limit 0 --lake {sample_lake} "
+                "| head -c 10 > /dev/null")
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert result.returncode == 0 and result.stderr == ""

@@ -34,7 +34,7 @@ SERVER_START_SECONDS = 120
 RUN_TIMEOUT_SECONDS = 120
 # What issue 5 asks prefect.yaml to declare.
 EXPECTED_DEPLOYMENTS = {
-    "troopledger-ingest/inbox-ingest": {"cron": "*/15 * * * *", "parameters": {"input_dir": "inbox", "lake": "lake"}},
+    "troopledger-ingest/inbox-ingest": {"cron": "*/15 * * * *", "parameters": {"input_dir": "inbox", "lake": "lake", "prune": False}},
     "troopledger-rebuild-models/nightly-rebuild": {"cron": "0 3 * * *", "parameters": {"lake": "lake"}},
 }
 

@@ -480,3 +480,16 @@ def test_a_version_with_a_damaged_file_is_never_published(tmp_path):
     with pytest.raises(lakefs.LakeError, match="table claims has an unreadable file"):
         lakefs.publish_version(lake, "claims", [], [broken], "v1")
     assert not (lake / "claims").exists(), "the table link was never made"
+
+
+def test_a_damaged_staged_batch_is_extracted_again_not_trusted(builds, cli_env, tmp_path, fixed_code_version):
+    """A batch staged by a killed run whose file was damaged since: the cached summary is not
+    trusted, the batch is extracted again and the run heals."""
+    lake = copy_lake(builds["lakes"]["before"], tmp_path / "lake")
+    killed = subprocess.run(CRASH_HELPER + [str(lake), "4", "run", str(builds["after"]), "--prune", "--lake", str(lake)],
+                            env=cli_env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    [staged] = list((lake / "_staging").rglob("documents.parquet"))
+    whole = staged.read_bytes()
+    staged.write_bytes(whole[: len(whole) // 2])
+    check_next_run_heals(lake, builds)
