@@ -262,6 +262,10 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
     expression, stated = governing_time(sentence, time_expressions(sentence, published), phrase, metric_cues)
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
+    if stated and period_end is not None:
+        span = span_measured_from_statement(sentence, phrase, period_end)
+        if span is not None:
+            expression, period_start, period_end = span, span.first_day, span.last_day
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
                  period_text=expression.text if expression is not None else None,
                  stated_from=stated_from, stated_to=stated_to)
@@ -288,6 +292,19 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
         return None, False
     expression = nearest([t for t, _ in governing], phrase)
     return expression, dict((id(t), stated) for t, stated in governing)[id(expression)]
+
+
+def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date):
+    """"said on Tuesday that they had killed 50 soldiers and wounded 47 in three days of fighting": a
+    span measured back (time_leads: measures) in the figure's clause after it ends on the day of the
+    statement, not on the publication date."""
+    tail = sentence[phrase.end:]
+    cut = BOUNDARY.search(tail) or clause_openers().search(tail)
+    tail = tail[:cut.start()] if cut else tail
+    for expression in find_time_expressions(tail, stated_on):
+        if expression.measured and expression.first_day is not None:
+            return expression
+    return None
 
 
 def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
