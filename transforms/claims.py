@@ -285,7 +285,7 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
     if own:
         expression = nearest(own, phrase)
         return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
-    governing = [(t, stated) for t in times
+    governing = [(t, stated) for t in times if not in_relative_clause(sentence, t, phrase)
                  for stated in [dates_a_statement(sentence, t, metric_cues, phrase)]
                  if stated or opens_the_sentence(sentence, t)]
     if not governing:
@@ -324,6 +324,10 @@ def clause_openers() -> re.Pattern:
 
 # "from December, when the agency said about 100": a "when" right after time words says what
 # happened then, inside the time words' own clause.
+# what may head a sentence before its first clause: "The pace has not slowed: in three days, ..."
+SENTENCE_HEAD = re.compile(r"[:;\u2014]|\s-\s")
+# "near Plekhovo, Vorobyovka and Martynovka on Saturday": a list of names, not a clause break
+NAME_LIST_COMMA = re.compile(r"\b([A-Z][a-z]+),(?=\s+[A-Z][a-z]+\s*(?:,|and\b|or\b))")
 # time words after a comma that end the sentence
 TRAILING_TIME = re.compile(r"(?<!\d),\s*$")
 WHEN_AFTER_TIME = re.compile(r"^\s*,?\s*when\b", re.IGNORECASE)
@@ -337,7 +341,18 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
-    return BOUNDARY.search(gap) is None and clause_openers().search(gap) is None
+    return BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is None and clause_openers().search(gap) is None
+
+
+def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
+    """"a lawmaker who visited Kyiv in February, said ...", "the Pentagon, which has not given a count
+    since January": time words after a clause opener in their stretch of the sentence belong to that
+    clause, unless it describes the figure ("the 8,000 that U.S. officials cited last week")."""
+    breaks = list(BOUNDARY.finditer(sentence, 0, expression.start))
+    opener = clause_openers().search(sentence, breaks[-1].end() if breaks else 0, expression.start)
+    if opener is None:
+        return False
+    return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
 
 
 def opens_the_sentence(sentence: str, expression) -> bool:
@@ -345,8 +360,11 @@ def opens_the_sentence(sentence: str, expression) -> bool:
     time words at the head of a sentence govern all of it; so do time words set off on their own at
     its end ("lost 4,000 troops, including 600 killed, since October.")."""
     lead = sentence[:expression.start]
+    dateline = DATELINE.match(lead)
+    lead = SENTENCE_HEAD.split(lead[dateline.end() if dateline else 0:])[-1]
     if BOUNDARY.search(lead) is None and len(WORD.findall(lead)) <= 2:
         return True
+    lead = sentence[:expression.start]
     return bool(TRAILING_TIME.search(lead)) and not sentence[expression.end:].strip(" .!?\"'\u201d")
 
 
@@ -382,12 +400,16 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     for word in near_words(before, "occasion", OCCASION_GAP_WORDS):
         if not reach + word.end() <= phrase.start < expression.start:
             return True
-    return figure_before is not None and bool(near_words(before, "estimate", ESTIMATE_GAP_WORDS))
+    # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
+    return figure_before is True and any(reach + word.end() <= phrase.start
+                                         for word in near_words(before, "estimate", ESTIMATE_GAP_WORDS))
 
 
 def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -> bool:
-    """No predicate of the events ("had been killed") between start and end."""
-    return not any(start <= m.start < end and is_predicate(sentence, m) for m in metric_cues)
+    """No words of the events ("had been killed", "soldiers Pyongyang sent") between the figure's end
+    and end, but for those naming it right after it ("about 4,000 killed and wounded on Sunday")."""
+    return not any(start <= m.start < end and (sentence[start:m.start].strip() or is_predicate(sentence, m))
+                   for m in metric_cues)
 
 
 def near_words(before: str, kind: str, gap_words: int) -> list:
