@@ -1,8 +1,10 @@
-"""Time expressions and figure periods (transforms/periods.py, contract: Periods).
+"""Time expressions and figure periods (transforms/periods.py, contract: Periods), and dotted datelines.
 
 tests/time_expressions.tsv holds one sentence a row with the period a figure in it
 gets: every row of the contract's Periods table and every form the module reads.
 Each sentence holds at most one time phrase, so the row says what that phrase means.
+tests/figure_periods.tsv holds whole sentences with several clauses or time phrases, a figure in
+each row and the period it gets: which time words govern which figure.
 """
 
 import csv
@@ -237,3 +239,74 @@ def test_the_scan_finds_what_a_scan_of_every_position_finds(sentence):
                             (periods._SINCE_EVENT, periods._SINCE_EVENT_START)):
         everywhere = [match.span() for match in pattern.finditer(sentence)]
         assert [match.span() for match in periods._matches(pattern, starts, sentence, last_start)] == everywhere
+
+
+# ---------------------------------------------------------------- which time words govern a figure
+
+FIGURE_CASES_FILE = Path(__file__).parent / "figure_periods.tsv"
+
+
+def _load_figure_cases() -> list:
+    with FIGURE_CASES_FILE.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [
+        pytest.param(row["sentence"], date.fromisoformat(row["published"]), row["figure"],
+                     (_optional_date(row["period_start"]), _optional_date(row["period_end"])),
+                     id=f"{row['figure']} in {row['sentence'][:60]}")
+        for row in rows
+    ]
+
+
+FIGURE_CASES = _load_figure_cases()
+
+
+def _claim_of_figure(sentence: str, published: date, figure: str) -> dict:
+    from transforms.claims import extract_claims
+
+    claims = [c for c in extract_claims(sentence, [("body", 0, len(sentence))], published)
+              if figure in c["number_text"]]
+    assert len(claims) == 1, f"expected one claim of {figure}: {claims}"
+    return claims[0]
+
+
+def test_the_figure_table_covers_many_sentences():
+    assert len(FIGURE_CASES) >= 40
+
+
+@pytest.mark.parametrize("sentence, published, figure, expected", FIGURE_CASES)
+def test_period_of_a_figure_in_a_whole_sentence(sentence, published, figure, expected):
+    """Time words govern the figure of their own clause; an estimate's, a briefing's or an earlier
+    level's time words date the statement (period_start null); other clauses' time words govern
+    only where they date a statement or open the sentence."""
+    claim = _claim_of_figure(sentence, published, figure)
+    assert (claim["period_start"], claim["period_end"]) == expected
+
+
+def test_a_statement_dated_in_a_sentence_keeps_its_statement_dates_under_a_measured_span():
+    claim = _claim_of_figure("Ukrainian special forces said on Tuesday that they had killed 50 North Korean "
+                             "soldiers in three days of fighting.", date(2024, 12, 19), "50")
+    assert (claim["stated_from"], claim["stated_to"]) == (date(2024, 12, 17), date(2024, 12, 17))
+    assert claim["period_start"] == date(2024, 12, 15)
+
+
+def test_a_month_alone_dates_nothing_unless_it_names_an_estimate():
+    assert find_time_expressions("March 600 soldiers", WEDNESDAY) == []
+    found = find_time_expressions("the agency's March estimate of 600", WEDNESDAY)
+    assert [e.text for e in found] == ["March"]
+
+
+@pytest.mark.parametrize("dateline, expected", [
+    ("04.02.2025 | 14:25", date(2025, 2, 4)),
+    ("Published: 31.12.2024 09:00", date(2024, 12, 31)),
+    ("Updated 1.3.2025", date(2025, 3, 1)),
+])
+def test_a_dotted_dateline_is_day_month_year(dateline, expected):
+    from transforms.metadata import find_published_date
+
+    assert find_published_date(f"Headline of the story\n{dateline}\n\nBody text follows here.") == expected
+
+
+def test_an_impossible_dotted_date_is_no_date():
+    from transforms.metadata import parse_published_date
+
+    assert parse_published_date("31.02.2025") is None

@@ -17,7 +17,7 @@ from itertools import islice
 from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions
+from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions, names_an_estimate
 from transforms.phrase_matcher import Match, PhraseMatcher
 from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
@@ -294,17 +294,184 @@ def time_expressions(sentence: str, published: date | None) -> tuple:
 
 
 def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
-    """The period from the time words nearest the figure (read only for figures that are claims:
+    """The period from the time words that govern the figure (read only for figures that are claims:
     resolving time words is the costliest step)."""
-    expression = nearest(time_expressions(sentence, published), phrase)
-    stated = expression is not None and (dates_the_statement(sentence, expression)
-                                         or follows_a_statement(sentence, expression, metric_cues, phrase)
-                                         or opens_a_statement(sentence, expression, metric_cues, phrase))
+    expression, stated = governing_time(sentence, time_expressions(sentence, published), phrase, metric_cues)
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
+    if stated and period_end is not None:
+        span = span_measured_from_statement(sentence, phrase, period_end)
+        if span is not None:
+            expression, period_start, period_end = span, span.first_day, span.last_day
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
                  period_text=expression.text if expression is not None else None,
                  stated_from=stated_from, stated_to=stated_to)
+
+
+def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match]):
+    """The time words that govern the figure, and whether they date a statement rather than the events.
+
+    Time words govern the figure of their own clause: the nearest of those wins over nearer ones in
+    another clause ("sent 3,000 in January and February, the JCS said Thursday, adding to the 11,000 it
+    dispatched last year"). Time words in another clause govern only where they date a statement ("...,
+    the NIS said on Monday") or open the sentence ("Since October, ..."); else the figure has none
+    ("the 1,000 sappers that Kim promised in June are clearing mines")."""
+    if not times:
+        return None, False
+    own = [t for t in times if in_figure_clause(sentence, t, phrase)]
+    if own:
+        expression = nearest(own, phrase)
+        return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
+    governing = [(t, stated) for t in times if not in_relative_clause(sentence, t, phrase)
+                 for stated in [dates_a_statement(sentence, t, metric_cues, phrase)]
+                 if stated or opens_the_sentence(sentence, t)]
+    if not governing:
+        return None, False
+    expression = nearest([t for t, _ in governing], phrase)
+    return expression, dict((id(t), stated) for t, stated in governing)[id(expression)]
+
+
+def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date):
+    """"said on Tuesday that they had killed 50 soldiers and wounded 47 in three days of fighting": a
+    span measured back (time_leads: measures) in the figure's clause after it ends on the day of the
+    statement, not on the publication date."""
+    tail = sentence[phrase.end:]
+    cut = BOUNDARY.search(tail) or clause_openers().search(tail)
+    tail = tail[:cut.start()] if cut else tail
+    for expression in find_time_expressions(tail, stated_on):
+        if expression.measured and expression.first_day is not None:
+            return expression
+    return None
+
+
+def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    return (dates_the_statement(sentence, expression)
+            or follows_a_statement(sentence, expression, metric_cues, phrase)
+            or opens_a_statement(sentence, expression, metric_cues, phrase)
+            or precedes_a_statement(sentence, expression, metric_cues, phrase)
+            or near_statement_words(sentence, expression, metric_cues, phrase))
+
+
+@cache
+def clause_openers() -> re.Pattern:
+    """Words opening a clause inside a sentence ("that", "who", "which"): time_clause_openers."""
+    words = sorted((r["word"] for r in load_table("time_clause_openers")), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+# "from December, when the agency said about 100": a "when" right after time words says what
+# happened then, inside the time words' own clause.
+# what may head a sentence before its first clause: "The pace has not slowed: in three days, ..."
+SENTENCE_HEAD = re.compile(r"[:;\u2014]|\s-\s")
+# "near Plekhovo, Vorobyovka and Martynovka on Saturday": a list of names, not a clause break
+NAME_LIST_COMMA = re.compile(r"\b([A-Z][a-z]+),(?=\s+[A-Z][a-z]+\s*(?:,|and\b|or\b))")
+# time words after a comma that end the sentence
+TRAILING_TIME = re.compile(r"(?<!\d),\s*$")
+WHEN_AFTER_TIME = re.compile(r"^\s*,?\s*when\b", re.IGNORECASE)
+
+
+def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
+    """Whether time words stand in the figure's own clause: no punctuation or clause opener between."""
+    if expression.end <= phrase.start:
+        gap = sentence[expression.end:phrase.start]
+        when = WHEN_AFTER_TIME.match(gap)
+        gap = gap[when.end():] if when else gap
+    else:
+        gap = sentence[phrase.end:expression.start]
+    return BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is None and clause_openers().search(gap) is None
+
+
+def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
+    """"a lawmaker who visited Kyiv in February, said ...", "the Pentagon, which has not given a count
+    since January": time words after a clause opener in their stretch of the sentence belong to that
+    clause, unless it describes the figure ("the 8,000 that U.S. officials cited last week")."""
+    breaks = list(BOUNDARY.finditer(sentence, 0, expression.start))
+    opener = clause_openers().search(sentence, breaks[-1].end() if breaks else 0, expression.start)
+    if opener is None:
+        return False
+    return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
+
+
+def opens_the_sentence(sentence: str, expression) -> bool:
+    """"Since October, 4,000 have been killed", "Two weeks ago Shoigu flew to Pyongyang and ...":
+    time words at the head of a sentence govern all of it; so do time words set off on their own at
+    its end ("lost 4,000 troops, including 600 killed, since October.")."""
+    lead = sentence[:expression.start]
+    dateline = DATELINE.match(lead)
+    lead = SENTENCE_HEAD.split(lead[dateline.end() if dateline else 0:])[-1]
+    if BOUNDARY.search(lead) is None and len(WORD.findall(lead)) <= 2:
+        return True
+    lead = sentence[:expression.start]
+    return bool(TRAILING_TIME.search(lead)) and not sentence[expression.end:].strip(" .!?\"'\u201d")
+
+
+@cache
+def statement_words(kind: str) -> re.Pattern:
+    """Words of a kind of time_statement_words ("estimate", "occasion", "comparison")."""
+    words = sorted((r["word"] for r in load_table("time_statement_words") if r["kind"] == kind), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+
+
+STATEMENT_WORD_REACH = 80
+ESTIMATE_GAP_WORDS = 9
+OCCASION_GAP_WORDS = 5
+
+
+def near_statement_words(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """Time words that date an estimate or the occasion of a statement: "April's estimate of 600", "put
+    the figure at 1,100 in December", "its estimate of 8,000 on Oct. 31", "in a briefing last week", "in
+    his nightly video address on Jan. 6", "up from 3,000 in January". Not where the figure's own
+    predicate stands between figure and time words ("estimated that 4,000 had been killed last year")."""
+    if names_an_estimate(sentence, expression):
+        return expression.end <= phrase.start  # its own figure follows: "April's estimate of 600"
+    figure_before = phrase.end <= expression.start
+    if figure_before and not events_free(sentence, phrase.end, expression.start, metric_cues):
+        figure_before = None  # the events' own time words
+    if figure_before:
+        lead = sentence[max(0, phrase.start - 20):phrase.start]
+        comparison = list(statement_words("comparison").finditer(lead))
+        if comparison and not lead[comparison[-1].end():].strip():
+            return True
+    reach = max(0, expression.start - STATEMENT_WORD_REACH)
+    before = sentence[reach:expression.start]
+    for word in near_words(before, "occasion", OCCASION_GAP_WORDS):
+        if not reach + word.end() <= phrase.start < expression.start:
+            return True
+    # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
+    return figure_before is True and any(reach + word.end() <= phrase.start
+                                         for word in near_words(before, "estimate", ESTIMATE_GAP_WORDS))
+
+
+def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -> bool:
+    """No words of the events ("had been killed", "soldiers Pyongyang sent") between the figure's end
+    and end, but for those naming it right after it ("about 4,000 killed and wounded on Sunday")."""
+    return not any(start <= m.start < end and (sentence[start:m.start].strip() or is_predicate(sentence, m))
+                   for m in metric_cues)
+
+
+def near_words(before: str, kind: str, gap_words: int) -> list:
+    """Statement words of `kind` in `before` with at most gap_words words and no clause break after them."""
+    found = []
+    for word in statement_words(kind).finditer(before):
+        gap = before[word.end():]
+        if len(WORD.findall(gap)) <= gap_words and BOUNDARY.search(gap) is None and clause_openers().search(gap) is None:
+            found.append(word)
+    return found
+
+
+def precedes_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"In April the NIS had put the number of dead at 600", "Two weeks ago Shoigu flew to Pyongyang
+    and announced that the North would send 1,000": a speech verb between the time words and the figure
+    (not one set off by commas) makes the time words the statement's."""
+    if expression.end > phrase.start:
+        return False
+    between = sentence[expression.end:phrase.start]
+    for cue in statement_cues().find(between):
+        if between[cue.end:cue.end + 2].lstrip().startswith(","):
+            continue  # "Last year, the NIS said, 11,000 were sent": a parenthesis
+        return not any(expression.end <= m.start < expression.end + cue.start and is_predicate(sentence, m)
+                       for m in metric_cues)
+    return False
 
 
 def statement_dates(expression) -> tuple[date | None, date | None]:
@@ -593,7 +760,8 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
         if len(WORD.findall(sentence[start:end])) > 9 or start <= phrase.start < end \
                 or any(start <= m.start < end for m in metric_cues):
             return False
-        return True
+        # "Over the past year, the General Staff said, units have lost 3,500": a parenthesis
+        return not rest[cue.end:cue.end + 2].lstrip().startswith(",")
     return False
 
 

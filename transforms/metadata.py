@@ -5,6 +5,7 @@ that is (nearly) just a date, or a line labelled "Published", "Posted", "Updated
 "date", ... anywhere. Dates inside prose ("released on Jan. 1, 2026" in a caption) are
 not the publication date and are never taken. When several datelines exist the label
 decides (published before posted before date before updated), then the earlier line.
+A dotted date ("04.02.2025 | 14:25") is day.month.year, the European convention.
 
 The outlet is a known outlet name (lexicon `doc_outlets.tsv`) standing on its own line
 near the top or as a credit line at the end ("Reuters", "By Yonhap"); the top wins,
@@ -30,9 +31,12 @@ _DATE_CANDIDATES = re.compile(
     r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4}\b"
     r"|\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
     r"|\b\d{4}[./]\d{1,2}[./]\d{1,2}\b"
-    r"|\b\d{1,2}/\d{1,2}/\d{4}\b",
+    r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
+    r"|\b\d{1,2}\.\d{1,2}\.\d{4}\b",
     re.IGNORECASE,
 )
+# "04.02.2025 | 14:25": a dotted date is day.month.year (the European convention; a US date uses "/")
+_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 # Words a bare dateline may carry besides the date itself.
@@ -132,8 +136,20 @@ def _written_date(candidate: str) -> date | None:
         return None
 
 
+def _dotted_date(candidate: str) -> date | None:
+    match = _DOTTED_DATE.fullmatch(candidate.strip())
+    if match is None:
+        return None
+    try:
+        return _plausible(date(int(match.group(3)), int(match.group(2)), int(match.group(1))))
+    except ValueError:  # "31.02.2025"
+        return None
+
+
 @lru_cache(maxsize=4096)
 def _parse_candidate(candidate: str) -> date | None:
+    if _DOTTED_DATE.fullmatch(candidate.strip()):
+        return _dotted_date(candidate)
     written = _written_date(candidate)
     if written is not None:
         return _plausible(written)

@@ -73,6 +73,9 @@ class TimeExpression:
     first_day: date | None  # None for AS_OF, and where the phrase cannot be resolved
     last_day: date | None  # for SINCE: the reported date
     measured: bool = False  # a length back from the statement ("in three days"), not a date
+    # for SINCE: the last day of the named start ("from December, when the agency said ..."), which
+    # is the statement's date when the words date a statement
+    named_last: date | None = None
 
 
 # ---------------------------------------------------------------- word tables
@@ -101,6 +104,7 @@ SEASONS = {row["word"].lower(): (int(row["first_month"]), int(row["last_month"])
 RANGE_WORDS = _lookup("time_range_words", "word", "role")
 STATEMENT_VERBS = [row["word"].lower() for row in load_table("time_statement_verbs") if row["word"]]
 SINCE_OPENERS = [row["word"].lower() for row in load_table("time_since_openers") if row["word"]]
+ESTIMATE_WORDS = [row["word"].lower() for row in load_table("time_statement_words") if row["kind"] == "estimate"]
 
 Stretch = tuple[date, date]  # first and last day
 
@@ -457,6 +461,11 @@ def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
     return True
 
 
+def _names_a_date(core: dict[str, str]) -> bool:
+    """A bare month or year ("April", "2024"), which needs a lead or an estimate after it."""
+    return set(core) <= {"month", "year", "month_year"} and bool(core)
+
+
 def _has_container(core: dict[str, str]) -> bool:
     return any(name in core for name in ("of_year", "of_month", "of_relative"))
 
@@ -694,11 +703,12 @@ def _cap(stretch: Stretch | None, reported: date | None) -> tuple[date | None, d
 def _expression(text: str, start: int, end: int, kind: str,
                 stretch: Stretch | None, reported: date | None) -> TimeExpression:
     first, last = _cap(stretch, reported)
+    named_last = None
     if kind == AS_OF:
         first = None
     elif kind == SINCE:
-        last = reported
-    return TimeExpression(start, end, text[start:end], kind, first, last)
+        named_last, last = last, reported
+    return TimeExpression(start, end, text[start:end], kind, first, last, named_last=named_last)
 
 
 _OF_SOMETHING = re.compile(r"\s+of\b", re.IGNORECASE)
@@ -712,12 +722,22 @@ def _numbers_a_block_of_something_else(core: dict[str, str]) -> bool:
     return ORDINALS[core["ordinal"].lower()] > 0 or "ordinal_fraction" in core
 
 
+# "April's estimate", "the agency's December count": a bare month or year naming an estimate
+_NAMES_AN_ESTIMATE = re.compile(rf"(?:['\u2019]s)?\s+(?:[\w-]+\s+)?{_alternation(ESTIMATE_WORDS)}\b", re.IGNORECASE)
+
+
+def names_an_estimate(text: str, expression: TimeExpression) -> bool:
+    """Whether the time words date the estimate named right after them ("April's estimate of 600")."""
+    return _NAMES_AN_ESTIMATE.match(text, expression.end) is not None
+
+
 def _plain_expression(text: str, match: re.Match, reported: date | None) -> TimeExpression | None:
     lead = match.group("lead")
     core = _core_groups(match, "c")
     if lead and "part" not in core and _PART_WORD.search(lead):
         core["part"] = lead  # "at the end of the year": the lead holds the part word
-    if not _is_time_phrase(core, lead):
+    if not (_is_time_phrase(core, lead) or (lead is None and _names_a_date(core)
+                                           and _NAMES_AN_ESTIMATE.match(text, match.end()))):
         return None
     if _numbers_a_block_of_something_else(core) and _OF_SOMETHING.match(text, match.end()):
         return None  # "the first half of the war": a block of something else than a year
@@ -843,6 +863,8 @@ def figure_period(expression: TimeExpression | None, stated: bool,
         return None, reported
     if expression.first_day is None and expression.last_day is None:
         return None, reported  # unresolvable words: as if there were none
+    if stated and expression.kind == SINCE and expression.named_last is not None:
+        return None, expression.named_last  # "from December, when the agency said 100": as of December
     if stated or expression.kind == AS_OF:
         return None, expression.last_day
     return expression.first_day, expression.last_day
@@ -860,7 +882,9 @@ _VERB_BEFORE = re.compile(
 _VERB_RIGHT_AFTER = re.compile(rf"^\s+{_VERB}\b", re.IGNORECASE)
 # "On Friday, the spy agency said": only where the phrase opens the sentence; in
 # "sent troops in 2025, KCNA says" the time words date the events, not the saying.
-_VERB_AFTER_OPENING = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b", re.IGNORECASE)
+# "Over the past year, the General Staff said, units have lost 3,500": a verb set off by commas is
+# a parenthesis, and the opening time words are the clause's own.
+_VERB_AFTER_OPENING = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b(?!\s*,)", re.IGNORECASE)
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]?\s+|\n\s*)$")
 
 
