@@ -7,7 +7,6 @@ still listed, with `problem` saying why, and becomes a documents row with that e
 
 from __future__ import annotations
 
-import ast
 import errno
 import hashlib
 import os
@@ -15,22 +14,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from transforms.formats import FORMATS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-PARSER_MODULE = PROJECT_ROOT / "transforms" / "documents.py"
-
-
-def parser_suffixes() -> tuple[str, ...]:
-    """The suffixes the parser reads, from the one list of them (transforms/documents.py: FORMATS),
-    so every format it parses is also discovered. Read from its source, not imported: importing
-    the parser loads BeautifulSoup, a third of the time of a rerun with nothing new (which must stay
-    cheap); parsing the file takes 2 ms. tests/test_layout.py checks this equals the imported list."""
-    for node in ast.parse(PARSER_MODULE.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "FORMATS" for target in node.targets):
-            return tuple(ast.literal_eval(node.value))
-    raise RuntimeError(f"{PARSER_MODULE} no longer defines FORMATS")
-
-
-ARTICLE_SUFFIXES = parser_suffixes()
+ARTICLE_SUFFIXES = tuple(FORMATS)
 SIDECAR_SUFFIX = ".meta.json"
 SAMPLES_DIR = PROJECT_ROOT / "samples"  # the default input folder: the bundled articles
 # Reading more than this from one file is refused: it protects memory, not correctness.

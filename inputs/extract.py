@@ -15,7 +15,8 @@ from inputs.discovery import InputFile, content_hash, read_input
 from schemas.tables import CLAIMS, DOCUMENTS
 from storage.atomic import write_parquet
 from transforms.claims import extract_claims
-from transforms.documents import ParsedDocument, format_of, parse_file
+from transforms.documents import ParsedDocument, parse_file
+from transforms.formats import format_of
 
 
 @dataclass

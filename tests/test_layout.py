@@ -7,7 +7,7 @@ import ast
 
 from conftest import ROOT
 from inputs.discovery import ARTICLE_SUFFIXES, discover_inputs
-from transforms.documents import FORMATS
+from transforms.formats import FORMATS
 
 # What each of our top-level packages may import from the others.
 ALLOWED = {

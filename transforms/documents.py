@@ -22,11 +22,11 @@ from datetime import date
 
 from transforms.decoding import BINARY_ERROR, NotText, decode_bytes, looks_binary, sniff_wide_encoding
 from transforms.html_text import html_to_article
+from transforms.formats import format_of
 from transforms.metadata import find_outlet, find_published_date, find_title, parse_iso_datetime
 from transforms.sections import CAPTION, HEADLINE, Span, find_sections, overlay_spans
 from transforms.text_normalize import is_blank, normalize_newlines, normalize_text
 
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 EMPTY_ERROR = "empty file"
 SIDECAR_FIELDS = ("title", "outlet", "published", "url")
 _MAX_ERROR = 200
@@ -46,14 +46,6 @@ class ParsedDocument:
     # extras beyond the architecture's contract
     external_id: str | None = None  # a .jsonl line's `id`
     warnings: list[str] = field(default_factory=list)
-
-
-def format_of(source_path: str) -> str | None:
-    name = source_path.lower()
-    for extension, fmt in FORMATS.items():
-        if name.endswith(extension):
-            return fmt
-    return None
 
 
 def parse_file(raw: bytes, source_path: str, sidecar: bytes | None = None) -> list[ParsedDocument]:
