@@ -133,6 +133,18 @@ def test_a_headline_figure_takes_the_scope_the_body_gives_it():
     assert found["headline"]["scope_text"] == found["body"]["scope_text"]
 
 
+def test_a_figure_that_refers_back_takes_the_scope_of_the_one_it_repeats():
+    """"The nine fallen soldiers" names the nine engineers of one unit given before: a part, as they
+    are; a figure without a definite word before it stays a total."""
+    text = ("Kim said nine soldiers of the engineering unit were killed during the mission. "
+            "The nine fallen soldiers were given the state's highest honour. "
+            "Separately, nine soldiers were killed in all, the outlet said.")
+    first, restated, other = claims_of(text)
+    assert first["scope"] == restated["scope"] == "part"
+    assert restated["scope_text"] == first["scope_text"]
+    assert other["scope"] == "total"
+
+
 def test_losses_since_the_fighting_began_are_all_losses():
     """A "since" window opening when North Korean units entered combat counts every loss: a total."""
     sentence = "They have suffered several hundred casualties since early December."

@@ -145,25 +145,42 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
         context.paragraph_end = newline
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
     credit_restated_figures(claims)
-    inherit_body_scope(claims)
+    inherit_scope(text, claims)
     return claims
 
 
-def inherit_body_scope(claims: list[dict]) -> None:
-    """A headline, caption or comment figure with no scope words of its own ("White House: more than
-    1,000 North Korean casualties") takes the scope the body gives the same figure ("over 1,000 ...
-    in the past week alone"). One pass over the document's claims."""
-    body_scope = {}
+def inherit_scope(text: str, claims: list[dict]) -> None:
+    """A figure with no scope words of its own takes the scope of the figure it repeats: a headline,
+    caption or comment figure ("White House: more than 1,000 North Korean casualties") that of the
+    body's same figure ("over 1,000 ... in the past week alone"), and a body figure that refers back
+    ("The nine fallen soldiers") that of the same figure earlier in the body. One pass over the claims."""
+    body_scope: dict[tuple, dict] = {}
     for claim in claims:
         if claim["section"] == BODY and claim["scope"] != TOTAL:
-            body_scope.setdefault((claim["metric"], claim["value_low"], claim["value_high"]), claim)
+            body_scope.setdefault(figure_key(claim), claim)
     if not body_scope:
         return
+    stated_before: dict[tuple, dict] = {}
     for claim in claims:
-        if claim["section"] != BODY and claim["scope"] == TOTAL and claim["scope_text"] is None:
-            same = body_scope.get((claim["metric"], claim["value_low"], claim["value_high"]))
+        key = figure_key(claim)
+        if claim["scope"] == TOTAL and claim["scope_text"] is None:
+            same = body_scope.get(key) if claim["section"] != BODY else \
+                stated_before.get(key) if refers_back(text, claim["span_start"]) else None
             if same is not None:
                 claim["scope"], claim["scope_text"] = same["scope"], same["scope_text"]
+        if claim["section"] == BODY:
+            stated_before[key] = claim
+
+
+def figure_key(claim: dict) -> tuple:
+    return claim["metric"], claim["value_low"], claim["value_high"]
+
+
+def refers_back(text: str, start: int) -> bool:
+    """Whether a definite word stands before the figure ("the nine", "those 1,000"): it names a
+    figure already given."""
+    before = WORD.findall(text[max(0, start - 12):start].lower())
+    return bool(before) and before[-1] in word_class("definite")
 
 
 def sentence_claims(text: str, start: int, end: int, sections, published: date | None, context: Context) -> list[dict]:
