@@ -34,6 +34,9 @@ OWN_NOUN = re.compile(r"\s*(?:of\s+(?:the\s+)?)?$", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,.;:!?()\u2014]")
 # "said on Monday." closes a clause; "say the North's soldiers are under orders" opens one.
 COMPLEMENT_WORDS = 4
+# How many of the newest sources a reference back is matched against: keeps resolving linear in the
+# article's length (a reference rarely reaches further back than a few paragraphs).
+REGISTER_REACH = 40
 # Sections whose figures restate the body's: they take the body's source for the same figure.
 RESTATING_SECTIONS = ("headline", "caption")
 
@@ -211,6 +214,8 @@ class SourceRegister:
             found = fits(sources[::-1])
             if found is not None:
                 break
+        if found is None and mentions is not None:
+            return None  # a name no sentence explains ("Reuters reported"): keep them unread for others
         self.all_sources().extend(reversed(read))
         self.unread.clear()
         self.governor_open = False
@@ -283,8 +288,11 @@ class SourceRegister:
         def fits(sources: list[Source]) -> Source | None:
             return pick(sources, referent, kind, attribution.referent, fallback=False)
         mentions = (attribution.referent or "").split() if kind == "name" else None
-        found = fits(earlier[::-1]) or self.read_back(fits, mentions) or fits(self.all_sources()[::-1])
-        return found or pick(earlier[::-1] + self.all_sources()[::-1], referent, kind, attribution.referent, fallback=True)
+        found = fits(earlier[::-1]) or self.read_back(fits, mentions)
+        if found is not None:
+            return found
+        recent = self.all_sources()[-REGISTER_REACH:][::-1]
+        return fits(recent) or pick(earlier[::-1] + recent, referent, kind, attribution.referent, fallback=True)
 
 
 def pick(sources: list[Source], referent: str, kind: str, name: str | None, fallback: bool) -> Source | None:
