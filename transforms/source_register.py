@@ -118,15 +118,17 @@ def person_names(speaker: str, aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-# A sentence without counted figures, kept unread: (sentence, its number phrases, paragraph, opens its
-# paragraph). A plain tuple: one is made for most sentences of every article.
+# A sentence without counted figures, kept unread: (sentence, its number phrases, the end of its
+# paragraph). A plain tuple appended by the caller: one is made for most sentences of every article.
 Deferred = tuple
 
 
 @dataclass
 class SourceRegister:
     sources: list[Source] = field(default_factory=list)  # oldest first
-    unread: list[Deferred] = field(default_factory=list)  # sentences not read since the last source was named
+    # Sentences without counted figures not read since the last source was named, appended by the
+    # caller as (sentence, phrases, paragraph_end): read only if a later reference needs them.
+    unread: list[Deferred] = field(default_factory=list)
     paragraph_end: int = -1  # where the current sentence's paragraph ends: the paragraph's identity
     paragraph: int = -2  # the paragraph the register last saw
     opening: bool = True  # the current sentence is its paragraph's first
@@ -146,19 +148,12 @@ class SourceRegister:
         return found
 
     def enter(self, paragraph: int) -> None:
+        """A read sentence of a new paragraph: it opens the paragraph unless the sentences deferred
+        just before it are of the same paragraph (then the paragraph's unread first one may govern)."""
         if paragraph != self.paragraph:
-            self.paragraph, self.opening, self.governor, self.governor_open = paragraph, True, None, False
-
-    def defer(self, sentence: str, phrases: list) -> None:
-        """A sentence without counted figures: read later only if a reference needs it."""
-        paragraph = self.paragraph_end
-        if paragraph != self.paragraph:
+            opener_unread = bool(self.unread) and self.unread[-1][2] == paragraph
             self.paragraph, self.governor = paragraph, None
-            self.governor_open = True  # its first sentence is unread: it may open the paragraph
-            self.unread.append((sentence, phrases, paragraph, True))
-        else:
-            self.unread.append((sentence, phrases, paragraph, self.opening))
-        self.opening = False
+            self.opening, self.governor_open = not opener_unread, opener_unread
 
     def remember(self, attributions: list[Attribution], sentence: str) -> None:
         """The sources a read sentence names; an attribution opening a paragraph governs it."""
@@ -226,7 +221,7 @@ class SourceRegister:
         whether a later unread sentence of the paragraph names another one (only these are read)."""
         self.governor_open = False
         paragraph = [d for d in self.unread if d[2] == self.paragraph]
-        if not paragraph or not paragraph[0][3]:
+        if not paragraph:
             return
         opener = paragraph[0]
         lead = opener[0][:OPENING_REACH]
