@@ -167,26 +167,12 @@ def is_source_name(sentence: str, name: Match) -> bool:
     return non_source_role(sentence, name) is None
 
 
-def find_attributions(sentence: str) -> list[Attribution]:
+def find_attributions(sentence: str, sources: list[Match] | None = None) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
     cues = cue_matcher().find(sentence)
     if not cues and ":" not in sentence:
         return []  # no cue and no headline colon: no attribution, whatever names it holds
-    names = claimant_matcher().find(sentence)
-    attributions = read_attributions(sentence, cues, names)
-    # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
-    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
-    # attribution chose are checked, and the sentence is read again in the rare case one is not a source.
-    if any(non_source_role(sentence, n) for n in chosen_names(attributions, names)):
-        attributions = read_attributions(sentence, cues, without_non_sources(sentence, names))
-    return attributions
-
-
-def chosen_names(attributions: list[Attribution], names: list[Match]) -> list[Match]:
-    return [n for a in attributions if a.names for n in names if a.start <= n.start < a.end and n.text in a.names]
-
-
-def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> list[Attribution]:
+    names = claimant_matcher().find(sentence) if sources is None else sources
     attributions = headline_attribution(sentence, names)
     for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
@@ -199,6 +185,12 @@ def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> l
             found = sources_before(sentence, cue, names)
         if found is not None:
             attributions.append(found)
+    # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
+    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
+    # attribution chose are checked; the sentence is read again in the rare case one is not a source.
+    if sources is None and any(non_source_role(sentence, n) for a in attributions if a.names for n in names
+                               if a.start <= n.start < a.end and n.text in a.names):
+        return find_attributions(sentence, without_non_sources(sentence, names))
     return merge_relays(sentence, attributions)
 
 
