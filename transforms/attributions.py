@@ -26,6 +26,7 @@ APPOSITION = re.compile(r",[^,]{1,70},\s*$")
 RELATIVE_OPEN = re.compile(r"^,\s*(?:which|who|whose)\b", re.IGNORECASE)
 # "the Joint Chiefs of Staff in Seoul", "Seoul spy agency": one source named twice.
 ADJACENT_GAP = re.compile(r"^\s*(?:in|of)?\s*$", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 WORD = re.compile(r"[\w'\u2019]+")
 CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 # "said the NIS." / "said Ukraine's military intelligence, adding...": an inverted source ends its clause.
@@ -199,8 +200,8 @@ def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution 
     if anaphor:
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
     chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
-    if not chosen:
-        return None
+    if not chosen or DIGIT.search(sentence, cue.end, chosen[0].start):
+        return None  # "its estimate of about 300 North Korean soldiers": the name belongs to the figure
     return named(cue, cue.start, chosen[-1].end, chosen)
 
 

@@ -19,8 +19,8 @@ from transforms.lexicon import load_table
 
 # A run of capitalized words: a personal name ("Kim Min-soo", "Lee Seong-kweun") among others.
 NAME_RUN = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
-# Where a speaker's words begin, looking back from a cue: after the last clause break.
-SPEAKER_START = re.compile(r".*(?:[.;:\u2014(]|\bthat\b)", re.DOTALL)
+# Where a speaker's words begin, looking back from a cue: after the last clause break or quotation mark.
+SPEAKER_START = re.compile(r".*(?:[.;:\u2014(\"\u201c\u201d]|\bthat\b)", re.DOTALL)
 # How far before a source's name its introduction may reach ("Lee Seong-kweun, a South Korean lawmaker, said").
 INTRODUCTION_REACH = 100
 # "According to Ukraine's military intelligence, ...", "On Monday, the NIS said ...": an attribution
@@ -300,7 +300,12 @@ def pick(sources: list[Source], referent: str, kind: str, name: str | None, fall
     if kind == "role":
         role = WORD.findall(referent)[-1]
         wanted = role_kinds().get(role, "")
-        fits = next((s for s in sources if role in s.words), None) or next((s for s in sources if wanted and s.kind == wanted), None)
+        # a source introduced with the role word; else the newest not known to be of the other kind
+        fits = next((s for s in sources if role in s.words), None)
+        if fits is None and wanted == "body":  # "the agency": a body, or a person who relayed one
+            fits = next((s for s in sources if s.kind == "body" or any("-" in c for c in s.codes)), None)
+        if fits is None:  # else the newest source not known to be of the other kind
+            fits = next((s for s in sources if wanted in ("", "voice") or s.kind in (wanted, "")), None)
     elif kind == "person":
         fits = next((s for s in sources if s.kind == "person"), None)
     else:
@@ -317,7 +322,7 @@ def mentioned_sources(sentence: str) -> list[Source]:
         return []
     found = []
     lead = [w.lower() for w in WORD.findall(sentence[:names[0].start])]
-    if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) == "person" for w in lead)):
+    if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) in ("person", "voice") for w in lead)):
         # "The NIS was first ...", "Officials in Seoul, Kyiv and Western capitals have given ..."
         opening = source_list(names, sentence, names[0].start, forward=True)
         found.append(Source(codes(opening), None, ""))
