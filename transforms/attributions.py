@@ -356,14 +356,6 @@ def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Matc
     return kept
 
 
-def leading_name(sentence: str) -> tuple[str, ...]:
-    """The claimant a sentence opens with ("The NIS was first to sound the alarm."), for a later "it said"."""
-    names = claimant_matcher().find(sentence[:60])
-    if names and len(WORD.findall(sentence[:names[0].start])) <= 1:
-        return codes(names[:1])
-    return ()
-
-
 def codes(names: list[Match]) -> tuple[str, ...]:
     """Canonical codes; a country drops out beside one of its own agencies ("Seoul spy agency": KR-NIS)."""
     found = {n.value for n in names if n.value}

@@ -125,6 +125,8 @@ Deferred = tuple
 
 @dataclass
 class SourceRegister:
+    """One document's sources, fed sentence by sentence: `unread` takes sentences without counted
+    figures, `remember` a read sentence's attributions, `claimants_of` answers for one figure."""
     sources: list[Source] = field(default_factory=list)  # oldest first
     # Sentences without counted figures not read since the last source was named, appended by the
     # caller as (sentence, phrases, paragraph_end): read only if a later reference needs them.
