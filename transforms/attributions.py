@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.lexicon import load_table
 from transforms.phrase_matcher import Match, PhraseMatcher
@@ -358,7 +358,14 @@ def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Matc
 
 def codes(names: list[Match]) -> tuple[str, ...]:
     """Canonical codes; a country drops out beside one of its own agencies ("Seoul spy agency": KR-NIS)."""
-    found = {n.value for n in names if n.value}
+    if len(names) == 1:
+        return canonical_codes(names[0].value)
+    return canonical_codes(*[n.value for n in names])
+
+
+@lru_cache(maxsize=1024)
+def canonical_codes(*values: str) -> tuple[str, ...]:
+    found = {v for v in values if v}
     return tuple(sorted(c for c in found if not any(o.startswith(c + "-") for o in found)))
 
 
