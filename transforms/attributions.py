@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from transforms.lexicon import load_table
 from transforms.phrase_matcher import Match, PhraseMatcher
@@ -26,6 +26,7 @@ APPOSITION = re.compile(r",[^,]{1,70},\s*$")
 RELATIVE_OPEN = re.compile(r"^,\s*(?:which|who|whose)\b", re.IGNORECASE)
 # "the Joint Chiefs of Staff in Seoul", "Seoul spy agency": one source named twice.
 ADJACENT_GAP = re.compile(r"^\s*(?:in|of)?\s*$", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 WORD = re.compile(r"[\w'\u2019]+")
 CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 # "said the NIS." / "said Ukraine's military intelligence, adding...": an inverted source ends its clause.
@@ -167,26 +168,12 @@ def is_source_name(sentence: str, name: Match) -> bool:
     return non_source_role(sentence, name) is None
 
 
-def find_attributions(sentence: str) -> list[Attribution]:
+def find_attributions(sentence: str, sources: list[Match] | None = None) -> list[Attribution]:
     """Every attribution in a sentence, in order; a relayed source replaces its messenger."""
     cues = cue_matcher().find(sentence)
     if not cues and ":" not in sentence:
         return []  # no cue and no headline colon: no attribution, whatever names it holds
-    names = claimant_matcher().find(sentence)
-    attributions = read_attributions(sentence, cues, names)
-    # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
-    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
-    # attribution chose are checked, and the sentence is read again in the rare case one is not a source.
-    if any(non_source_role(sentence, n) for n in chosen_names(attributions, names)):
-        attributions = read_attributions(sentence, cues, without_non_sources(sentence, names))
-    return attributions
-
-
-def chosen_names(attributions: list[Attribution], names: list[Match]) -> list[Match]:
-    return [n for a in attributions if a.names for n in names if a.start <= n.start < a.end and n.text in a.names]
-
-
-def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> list[Attribution]:
+    names = claimant_matcher().find(sentence) if sources is None else sources
     attributions = headline_attribution(sentence, names)
     for cue in cues:
         if any(n.start <= cue.start < n.end for n in names):
@@ -199,6 +186,12 @@ def read_attributions(sentence: str, cues: list[Match], names: list[Match]) -> l
             found = sources_before(sentence, cue, names)
         if found is not None:
             attributions.append(found)
+    # A place or platform drops out ("a lawmaker who visited Kyiv said"); an agent of the event keeps its
+    # place with no code ("soldiers held by Ukraine have told" is no one's claim). Only the names an
+    # attribution chose are checked; the sentence is read again in the rare case one is not a source.
+    if sources is None and any(non_source_role(sentence, n) for a in attributions if a.names for n in names
+                               if a.start <= n.start < a.end and n.text in a.names):
+        return find_attributions(sentence, without_non_sources(sentence, names))
     return merge_relays(sentence, attributions)
 
 
@@ -207,8 +200,8 @@ def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution 
     if anaphor:
         return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
     chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
-    if not chosen:
-        return None
+    if not chosen or DIGIT.search(sentence, cue.end, chosen[0].start):
+        return None  # "its estimate of about 300 North Korean soldiers": the name belongs to the figure
     return named(cue, cue.start, chosen[-1].end, chosen)
 
 
@@ -363,17 +356,16 @@ def close_list(chosen: list[Match], gaps: list[str], forward: bool) -> list[Matc
     return kept
 
 
-def leading_name(sentence: str) -> tuple[str, ...]:
-    """The claimant a sentence opens with ("The NIS was first to sound the alarm."), for a later "it said"."""
-    names = claimant_matcher().find(sentence[:60])
-    if names and len(WORD.findall(sentence[:names[0].start])) <= 1:
-        return codes(names[:1])
-    return ()
-
-
 def codes(names: list[Match]) -> tuple[str, ...]:
     """Canonical codes; a country drops out beside one of its own agencies ("Seoul spy agency": KR-NIS)."""
-    found = {n.value for n in names if n.value}
+    if len(names) == 1:
+        return canonical_codes(names[0].value)
+    return canonical_codes(*[n.value for n in names])
+
+
+@lru_cache(maxsize=1024)
+def canonical_codes(*values: str) -> tuple[str, ...]:
+    found = {v for v in values if v}
     return tuple(sorted(c for c in found if not any(o.startswith(c + "-") for o in found)))
 
 

@@ -195,7 +195,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
     if not counts:
         # Most figures count no one ("the 91st Brigade", "8 kilometres"): their sentence's sources
         # are read only if a later "it said" needs them, which spares reading attributions.
-        context.defer(sentence, phrases)
+        context.unread.append((sentence, phrases, context.paragraph_end))
         return []
     attributions = sentence_attributions(sentence, phrases)
     metric_cues = metric_matcher().find(sentence)

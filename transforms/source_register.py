@@ -19,8 +19,8 @@ from transforms.lexicon import load_table
 
 # A run of capitalized words: a personal name ("Kim Min-soo", "Lee Seong-kweun") among others.
 NAME_RUN = re.compile(r"[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*")
-# Where a speaker's words begin, looking back from a cue: after the last clause break.
-SPEAKER_START = re.compile(r".*(?:[.;:\u2014(]|\bthat\b)", re.DOTALL)
+# Where a speaker's words begin, looking back from a cue: after the last clause break or quotation mark.
+SPEAKER_START = re.compile(r".*(?:[.;:\u2014(\"\u201c\u201d]|\bthat\b)", re.DOTALL)
 # How far before a source's name its introduction may reach ("Lee Seong-kweun, a South Korean lawmaker, said").
 INTRODUCTION_REACH = 100
 # "According to Ukraine's military intelligence, ...", "On Monday, the NIS said ...": an attribution
@@ -34,6 +34,9 @@ OWN_NOUN = re.compile(r"\s*(?:of\s+(?:the\s+)?)?$", re.IGNORECASE)
 CLAUSE_END = re.compile(r"[,.;:!?()\u2014]")
 # "said on Monday." closes a clause; "say the North's soldiers are under orders" opens one.
 COMPLEMENT_WORDS = 4
+# How many of the newest sources a reference back is matched against: keeps resolving linear in the
+# article's length (a reference rarely reaches further back than a few paragraphs).
+REGISTER_REACH = 40
 # Sections whose figures restate the body's: they take the body's source for the same figure.
 RESTATING_SECTIONS = ("headline", "caption")
 
@@ -115,15 +118,19 @@ def person_names(speaker: str, aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-# A sentence without counted figures, kept unread: (sentence, its number phrases, paragraph, opens its
-# paragraph). A plain tuple: one is made for most sentences of every article.
+# A sentence without counted figures, kept unread: (sentence, its number phrases, the end of its
+# paragraph). A plain tuple appended by the caller: one is made for most sentences of every article.
 Deferred = tuple
 
 
 @dataclass
 class SourceRegister:
+    """One document's sources, fed sentence by sentence: `unread` takes sentences without counted
+    figures, `remember` a read sentence's attributions, `claimants_of` answers for one figure."""
     sources: list[Source] = field(default_factory=list)  # oldest first
-    unread: list[Deferred] = field(default_factory=list)  # sentences not read since the last source was named
+    # Sentences without counted figures not read since the last source was named, appended by the
+    # caller as (sentence, phrases, paragraph_end): read only if a later reference needs them.
+    unread: list[Deferred] = field(default_factory=list)
     paragraph_end: int = -1  # where the current sentence's paragraph ends: the paragraph's identity
     paragraph: int = -2  # the paragraph the register last saw
     opening: bool = True  # the current sentence is its paragraph's first
@@ -143,19 +150,12 @@ class SourceRegister:
         return found
 
     def enter(self, paragraph: int) -> None:
+        """A read sentence of a new paragraph: it opens the paragraph unless the sentences deferred
+        just before it are of the same paragraph (then the paragraph's unread first one may govern)."""
         if paragraph != self.paragraph:
-            self.paragraph, self.opening, self.governor, self.governor_open = paragraph, True, None, False
-
-    def defer(self, sentence: str, phrases: list) -> None:
-        """A sentence without counted figures: read later only if a reference needs it."""
-        paragraph = self.paragraph_end
-        if paragraph != self.paragraph:
+            opener_unread = bool(self.unread) and self.unread[-1][2] == paragraph
             self.paragraph, self.governor = paragraph, None
-            self.governor_open = True  # its first sentence is unread: it may open the paragraph
-            self.unread.append((sentence, phrases, paragraph, True))
-        else:
-            self.unread.append((sentence, phrases, paragraph, self.opening))
-        self.opening = False
+            self.opening, self.governor_open = not opener_unread, opener_unread
 
     def remember(self, attributions: list[Attribution], sentence: str) -> None:
         """The sources a read sentence names; an attribution opening a paragraph governs it."""
@@ -211,6 +211,8 @@ class SourceRegister:
             found = fits(sources[::-1])
             if found is not None:
                 break
+        if found is None and mentions is not None:
+            return None  # a name no sentence explains ("Reuters reported"): keep them unread for others
         self.all_sources().extend(reversed(read))
         self.unread.clear()
         self.governor_open = False
@@ -221,7 +223,7 @@ class SourceRegister:
         whether a later unread sentence of the paragraph names another one (only these are read)."""
         self.governor_open = False
         paragraph = [d for d in self.unread if d[2] == self.paragraph]
-        if not paragraph or not paragraph[0][3]:
+        if not paragraph:
             return
         opener = paragraph[0]
         lead = opener[0][:OPENING_REACH]
@@ -283,8 +285,11 @@ class SourceRegister:
         def fits(sources: list[Source]) -> Source | None:
             return pick(sources, referent, kind, attribution.referent, fallback=False)
         mentions = (attribution.referent or "").split() if kind == "name" else None
-        found = fits(earlier[::-1]) or self.read_back(fits, mentions) or fits(self.all_sources()[::-1])
-        return found or pick(earlier[::-1] + self.all_sources()[::-1], referent, kind, attribution.referent, fallback=True)
+        found = fits(earlier[::-1]) or self.read_back(fits, mentions)
+        if found is not None:
+            return found
+        recent = self.all_sources()[-REGISTER_REACH:][::-1]
+        return fits(recent) or pick(earlier[::-1] + recent, referent, kind, attribution.referent, fallback=True)
 
 
 def pick(sources: list[Source], referent: str, kind: str, name: str | None, fallback: bool) -> Source | None:
@@ -297,7 +302,12 @@ def pick(sources: list[Source], referent: str, kind: str, name: str | None, fall
     if kind == "role":
         role = WORD.findall(referent)[-1]
         wanted = role_kinds().get(role, "")
-        fits = next((s for s in sources if role in s.words), None) or next((s for s in sources if wanted and s.kind == wanted), None)
+        # a source introduced with the role word; else the newest not known to be of the other kind
+        fits = next((s for s in sources if role in s.words), None)
+        if fits is None and wanted == "body":  # "the agency": a body, or a person who relayed one
+            fits = next((s for s in sources if s.kind == "body" or any("-" in c for c in s.codes)), None)
+        if fits is None:  # else the newest source not known to be of the other kind
+            fits = next((s for s in sources if wanted in ("", "voice") or s.kind in (wanted, "")), None)
     elif kind == "person":
         fits = next((s for s in sources if s.kind == "person"), None)
     else:
@@ -314,7 +324,7 @@ def mentioned_sources(sentence: str) -> list[Source]:
         return []
     found = []
     lead = [w.lower() for w in WORD.findall(sentence[:names[0].start])]
-    if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) == "person" for w in lead)):
+    if len(lead) <= 1 or (len(lead) <= OPENING_WORDS and any(role_kinds().get(w) in ("person", "voice") for w in lead)):
         # "The NIS was first ...", "Officials in Seoul, Kyiv and Western capitals have given ..."
         opening = source_list(names, sentence, names[0].start, forward=True)
         found.append(Source(codes(opening), None, ""))
