@@ -50,3 +50,19 @@ def test_the_table_holds_at_least_150_cases():
 @pytest.mark.parametrize("passage, figure, expected", load_cases(), ids=lambda v: v[:50] if isinstance(v, str) else None)
 def test_each_figure_has_the_claimants_the_article_gives_it(passage, figure, expected):
     assert claimants_of(passage, figure) == sorted(expected)
+
+
+@pytest.mark.parametrize("passage, figure", [
+    ("Some 12,000 North Korean troops went to Russia last autumn.\nThe convoy carried 2,500 in the spring.", "2,500"),
+    ("Some 12,000 North Korean troops went to Russia last autumn.\nOfficials said 300 rounds were fired.", "300"),
+])
+def test_a_bare_figure_in_a_paragraph_of_its_own_is_a_claim_only_when_a_named_source_states_it(passage, figure):
+    text, sections = text_and_sections(passage)
+    assert not [c for c in extract_claims(text, sections, PUBLISHED) if c["number_text"] == figure]
+
+
+def test_a_bare_figure_a_named_source_states_takes_the_metric_the_document_gave_that_value():
+    text = ("Some 12,000 North Korean troops went to Russia last autumn. About 300 of them were killed in December.\n"
+            "The Pentagon said 12,000 in the spring.")
+    claim = next(c for c in extract_claims(text, [("body", 0, len(text))], PUBLISHED) if c["number_text"] == "12,000")
+    assert (claim["metric"], claim["claimants"]) == ("troops_deployed", ["US"])

@@ -55,8 +55,6 @@ def cue_matcher() -> PhraseMatcher:
     return PhraseMatcher([(r["cue"], r["source"], False) for r in load_table("attribution_cues")])
 
 
-ANAPHOR_AFTER = re.compile(r"^\s+((?:the\s+)?(?:agency|spy agency|intelligence agency|service|ministry|directorate|lawmaker|official))\b",
-                           re.IGNORECASE)
 # "the NIS's figure", "Budanov's own estimate": the owner of a figure stands before its "'s".
 # Only a word of owner_adjectives.tsv may stand between an owner and its figure ("the NIS's latest figure"),
 # so that "North Korea's casualty count" has no owner.
@@ -195,10 +193,23 @@ def find_attributions(sentence: str, sources: list[Match] | None = None) -> list
     return merge_relays(sentence, attributions)
 
 
+def anaphor_after(sentence: str, edge: int) -> str | None:
+    """"according to the officials", "citing the agency": a role anaphor right after `edge`, found by
+    looking up the next words (no pattern search); pronouns ("according to it") are not read here."""
+    phrases, longest, ends = anaphor_phrases()
+    words = WORD.findall(sentence[edge:edge + 50])[:longest]
+    for n in range(len(words), 1, -1):
+        if words[n - 1].lower() in ends:
+            phrase = " ".join(words[:n])
+            if phrase.lower() in phrases:
+                return phrase
+    return None
+
+
 def sources_after(sentence: str, cue: Match, names: list[Match]) -> Attribution | None:
-    anaphor = ANAPHOR_AFTER.match(sentence[cue.end:])
-    if anaphor:
-        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor.group(1))
+    anaphor = anaphor_after(sentence, cue.end)
+    if anaphor and not any(cue.end <= n.start < cue.end + len(anaphor) + 2 for n in names):  # "according to the Pentagon" names it
+        return Attribution(cue.start, cue.end, cue.start, cue.end, (), True, anaphor)
     chosen = source_list([n for n in names if n.start >= cue.end], sentence, cue.end, forward=True)
     if not chosen or DIGIT.search(sentence, cue.end, chosen[0].start):
         return None  # "its estimate of about 300 North Korean soldiers": the name belongs to the figure

@@ -9,7 +9,7 @@ metric (the nearest predicate: "sent", "were killed", "killed or wounded"), whos
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from itertools import islice
@@ -66,6 +66,8 @@ class Context(SourceRegister):
     metric: str | None = None  # of the last figure in this paragraph
     document_metric: str | None = None  # of the last figure in the document
     subject: str | None = None
+    # the metric of the last figure of each value: "The Pentagon said 11,000" restates the 11,000 counted before
+    value_metrics: dict = field(default_factory=dict)
 
 
 @cache
@@ -284,7 +286,7 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
     claimants, claimant_text = context.claimants_of(sentence, phrase, attributions)
     if not is_share(sentence, phrase):
         # a share ("including 600 killed") is not what a later "the figure was lower" restates
-        context.metric = context.document_metric = metric
+        context.metric = context.document_metric = context.value_metrics[phrase.best] = metric
     context.subject = subject
     return {
         "metric": metric,
@@ -513,6 +515,10 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
         return None
     if context.metric is not None:
         return context.metric
+    # "The Pentagon said 3,000 last week", "Kyiv counted over 4,500": a named source states the bare
+    # figure, which restates what the document counts, even in a paragraph of its own
+    if context.document_metric is not None and stated_by_named_source(sentence, phrase, attributions):
+        return context.value_metrics.get(phrase.best, context.document_metric)
     # "put the figure at over 5,000, roughly a third of them killed": a whole whose share was killed counts losses
     if restates and any(c.start >= phrase.end and c.value.split("|")[0] in SHARE_OF_LOSSES
                         and is_share_between(sentence[phrase.end:c.start].lower()) for c in cues):
@@ -525,6 +531,12 @@ def elliptical_metric(sentence: str, phrase: NumberPhrase, noun: Match | None, a
         if own:
             return min(own, key=lambda c: cue_cost(sentence, phrase, c)).value.split("|")[0]
     return None
+
+
+def stated_by_named_source(sentence: str, phrase: NumberPhrase, attributions: list[Attribution]) -> bool:
+    """Whether the figure is the very object of a named source's cue ("Seoul's spy agency only says 2,000")."""
+    return any(a.claimants and a.start < a.cue_start and a.cue_end <= phrase.start
+               and not sentence[a.cue_end:phrase.start].strip() for a in attributions)
 
 
 def counted_noun(sentence: str, phrase: NumberPhrase) -> Match | None:
