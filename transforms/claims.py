@@ -17,7 +17,8 @@ from itertools import islice
 from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions, names_an_estimate
+from transforms.periods import (SINCE, dates_the_statement, figure_period, find_time_expressions, may_hold_a_span,
+                                names_an_estimate)
 from transforms.phrase_matcher import Match, PhraseMatcher
 from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
@@ -281,17 +282,27 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
     ("the 1,000 sappers that Kim promised in June are clearing mines")."""
     if not times:
         return None, False
+    if len(times) == 1:  # the common case, without sorting
+        only = times[0]
+        if in_figure_clause(sentence, only, phrase):
+            return only, dates_a_statement(sentence, only, metric_cues, phrase)
+        if in_relative_clause(sentence, only, phrase):
+            return None, False
+        if dates_a_statement(sentence, only, metric_cues, phrase):
+            return only, True
+        return (only, False) if opens_the_sentence(sentence, only) else (None, False)
     own = [t for t in times if in_figure_clause(sentence, t, phrase)]
     if own:
         expression = nearest(own, phrase)
         return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
-    governing = [(t, stated) for t in times if not in_relative_clause(sentence, t, phrase)
-                 for stated in [dates_a_statement(sentence, t, metric_cues, phrase)]
-                 if stated or opens_the_sentence(sentence, t)]
-    if not governing:
-        return None, False
-    expression = nearest([t for t, _ in governing], phrase)
-    return expression, dict((id(t), stated) for t, stated in governing)[id(expression)]
+    for expression in sorted(times, key=lambda t: distance(t, phrase)):  # nearest first; few a sentence
+        if in_relative_clause(sentence, expression, phrase):
+            continue
+        if dates_a_statement(sentence, expression, metric_cues, phrase):
+            return expression, True
+        if opens_the_sentence(sentence, expression):
+            return expression, False
+    return None, False
 
 
 def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date):
@@ -299,6 +310,8 @@ def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on:
     span measured back (time_leads: measures) in the figure's clause after it ends on the day of the
     statement, not on the publication date."""
     tail = sentence[phrase.end:]
+    if not may_hold_a_span(tail):
+        return None
     cut = BOUNDARY.search(tail) or clause_openers().search(tail)
     tail = tail[:cut.start()] if cut else tail
     for expression in find_time_expressions(tail, stated_on):
@@ -341,7 +354,9 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
-    return BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is None and clause_openers().search(gap) is None
+    if BOUNDARY.search(gap) is not None and BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None:
+        return False
+    return clause_openers().search(gap) is None
 
 
 def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
@@ -428,13 +443,19 @@ def precedes_a_statement(sentence: str, expression, metric_cues: list[Match], ph
     (not one set off by commas) makes the time words the statement's."""
     if expression.end > phrase.start:
         return False
-    between = sentence[expression.end:phrase.start]
-    for cue in statement_cues().find(between):
-        if between[cue.end:cue.end + 2].lstrip().startswith(","):
+    for cue in sentence_statement_cues(sentence):
+        if cue.start < expression.end or cue.end > phrase.start:
+            continue
+        if sentence[cue.end:cue.end + 2].lstrip().startswith(","):
             continue  # "Last year, the NIS said, 11,000 were sent": a parenthesis
-        return not any(expression.end <= m.start < expression.end + cue.start and is_predicate(sentence, m)
-                       for m in metric_cues)
+        return not any(expression.end <= m.start < cue.start and is_predicate(sentence, m) for m in metric_cues)
     return False
+
+
+@lru_cache(maxsize=64)
+def sentence_statement_cues(sentence: str) -> tuple[Match, ...]:
+    """The speech verbs of a sentence, found once for all its figures and time words."""
+    return tuple(statement_cues().find(sentence))
 
 
 def statement_dates(expression) -> tuple[date | None, date | None]:
@@ -686,10 +707,13 @@ def is_place(sentence: str, word: Match) -> bool:
         before[1] in word_class("region") or (before[1] == "the" and before[0] not in word_class("conjunction"))))
 
 
+def distance(expression, phrase: NumberPhrase) -> int:
+    """Characters between time words and a figure."""
+    return phrase.start - expression.end if expression.end <= phrase.start else max(0, expression.start - phrase.end)
+
+
 def nearest(times, phrase: NumberPhrase):
-    def distance(t) -> int:
-        return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
-    return min(times, key=distance, default=None)
+    return min(times, key=lambda t: distance(t, phrase), default=None)
 
 
 def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
@@ -715,7 +739,9 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
 def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"Shoigu told Russian state media on Tuesday", "the 8,000 that officials cited last week": a few
     words after a speech verb, with no predicate or number of the figure in between."""
-    for cue in statement_cues().find(sentence[:expression.start]):
+    for cue in sentence_statement_cues(sentence):
+        if cue.end > expression.start:
+            break
         gap = sentence[cue.end:expression.start]
         if len(WORD.findall(gap)) > 4 or PUNCTUATION.search(gap):
             continue

@@ -726,6 +726,14 @@ def _numbers_a_block_of_something_else(core: dict[str, str]) -> bool:
 _NAMES_AN_ESTIMATE = re.compile(rf"(?:['\u2019]s)?\s+(?:[\w-]+\s+)?{_alternation(ESTIMATE_WORDS)}\b", re.IGNORECASE)
 
 
+_UNIT_WORD = re.compile(r"\b" + _UNIT, re.IGNORECASE)
+
+
+def may_hold_a_span(text: str) -> bool:
+    """A cheap test before find_time_expressions: a unit word ("days", "week") that a measured span needs."""
+    return _UNIT_WORD.search(text) is not None
+
+
 def names_an_estimate(text: str, expression: TimeExpression) -> bool:
     """Whether the time words date the estimate named right after them ("April's estimate of 600")."""
     return _NAMES_AN_ESTIMATE.match(text, expression.end) is not None
