@@ -19,7 +19,7 @@ from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import (SINCE, dates_the_statement, figure_period, find_time_expressions, may_hold_a_span,
                                 names_an_estimate)
-from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.phrase_matcher import Match, PhraseMatcher, trie_pattern
 from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
@@ -331,8 +331,8 @@ def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phras
 @cache
 def clause_openers() -> re.Pattern:
     """Words opening a clause inside a sentence ("that", "who", "which"): time_clause_openers."""
-    words = sorted((r["word"] for r in load_table("time_clause_openers")), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    words = [r["word"].lower() for r in load_table("time_clause_openers")]
+    return re.compile(r"\b(?:" + trie_pattern(word_pieces(w) for w in words) + r")\b", re.IGNORECASE)
 
 
 # "from December, when the agency said about 100": a "when" right after time words says what
@@ -385,9 +385,14 @@ def opens_the_sentence(sentence: str, expression) -> bool:
 
 @cache
 def statement_words(kind: str) -> re.Pattern:
-    """Words of a kind of time_statement_words ("estimate", "occasion", "comparison")."""
-    words = sorted((r["word"] for r in load_table("time_statement_words") if r["kind"] == kind), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+    """Words of a kind of time_statement_words ("estimate", "occasion", "comparison"; "" for all)."""
+    words = [r["word"].lower() for r in load_table("time_statement_words") if kind in ("", r["kind"])]
+    return re.compile(r"\b(?:" + trie_pattern(word_pieces(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def word_pieces(word: str) -> list[str]:
+    """A phrase as trie pieces, a space matching any run of whitespace."""
+    return [r"\s+" if character == " " else re.escape(character) for character in word]
 
 
 STATEMENT_WORD_REACH = 80
@@ -400,6 +405,8 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     the figure at 1,100 in December", "its estimate of 8,000 on Oct. 31", "in a briefing last week", "in
     his nightly video address on Jan. 6", "up from 3,000 in January". Not where the figure's own
     predicate stands between figure and time words ("estimated that 4,000 had been killed last year")."""
+    if not holds_statement_words(sentence):
+        return False  # most sentences: found once for all their figures
     if names_an_estimate(sentence, expression):
         return expression.end <= phrase.start  # its own figure follows: "April's estimate of 600"
     figure_before = phrase.end <= expression.start
@@ -418,6 +425,11 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
     return figure_before is True and any(reach + word.end() <= phrase.start
                                          for word in near_words(before, "estimate", ESTIMATE_GAP_WORDS))
+
+
+def holds_statement_words(sentence: str) -> bool:
+    """Whether the sentence holds any word of time_statement_words: one search, before the others."""
+    return statement_words("").search(sentence) is not None
 
 
 def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -> bool:
@@ -443,19 +455,13 @@ def precedes_a_statement(sentence: str, expression, metric_cues: list[Match], ph
     (not one set off by commas) makes the time words the statement's."""
     if expression.end > phrase.start:
         return False
-    for cue in sentence_statement_cues(sentence):
-        if cue.start < expression.end or cue.end > phrase.start:
-            continue
-        if sentence[cue.end:cue.end + 2].lstrip().startswith(","):
+    between = sentence[expression.end:phrase.start]
+    for cue in statement_cues().find(between):
+        if between[cue.end:cue.end + 2].lstrip().startswith(","):
             continue  # "Last year, the NIS said, 11,000 were sent": a parenthesis
-        return not any(expression.end <= m.start < cue.start and is_predicate(sentence, m) for m in metric_cues)
+        return not any(expression.end <= m.start < expression.end + cue.start and is_predicate(sentence, m)
+                       for m in metric_cues)
     return False
-
-
-@lru_cache(maxsize=64)
-def sentence_statement_cues(sentence: str) -> tuple[Match, ...]:
-    """The speech verbs of a sentence, found once for all its figures and time words."""
-    return tuple(statement_cues().find(sentence))
 
 
 def statement_dates(expression) -> tuple[date | None, date | None]:
@@ -739,9 +745,7 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
 def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"Shoigu told Russian state media on Tuesday", "the 8,000 that officials cited last week": a few
     words after a speech verb, with no predicate or number of the figure in between."""
-    for cue in sentence_statement_cues(sentence):
-        if cue.end > expression.start:
-            break
+    for cue in statement_cues().find(sentence[:expression.start]):
         gap = sentence[cue.end:expression.start]
         if len(WORD.findall(gap)) > 4 or PUNCTUATION.search(gap):
             continue
