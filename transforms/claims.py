@@ -17,7 +17,7 @@ from itertools import islice
 from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import (SINCE, dates_the_statement, figure_period, find_time_expressions, may_hold_a_span,
+from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
                                 names_an_estimate)
 from transforms.phrase_matcher import Match, PhraseMatcher, trie_pattern
 from transforms.scope import TOTAL, figure_scope, window_scope
@@ -254,17 +254,19 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
 def time_expressions(sentence: str, published: date | None) -> tuple:
     """The sentence's time words, less a dateline's ("SEOUL, April 30 (Yonhap) -")."""
     dateline = DATELINE.match(sentence)
-    return tuple(t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end())
+    return tuple(t for t in find_time_expressions(sentence, published, keep_measured=True)
+                 if dateline is None or t.start >= dateline.end())
 
 
 def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
     resolving time words is the costliest step)."""
-    expression, stated = governing_time(sentence, time_expressions(sentence, published), phrase, metric_cues)
+    every = time_expressions(sentence, published)
+    expression, stated = governing_time(sentence, dated_over_measured(every), phrase, metric_cues)
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     if stated and period_end is not None:
-        span = span_measured_from_statement(sentence, phrase, period_end)
+        span = span_measured_from_statement(sentence, phrase, period_end, every)
         if span is not None:
             expression, period_start, period_end = span, span.first_day, span.last_day
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
@@ -305,18 +307,14 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
     return None, False
 
 
-def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date):
+def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date, times):
     """"said on Tuesday that they had killed 50 soldiers and wounded 47 in three days of fighting": a
     span measured back (time_leads: measures) in the figure's clause after it ends on the day of the
     statement, not on the publication date."""
-    tail = sentence[phrase.end:]
-    if not may_hold_a_span(tail):
-        return None
-    cut = BOUNDARY.search(tail) or clause_openers().search(tail)
-    tail = tail[:cut.start()] if cut else tail
-    for expression in find_time_expressions(tail, stated_on):
-        if expression.measured and expression.first_day is not None:
-            return expression
+    for expression in times:
+        if expression.measured and expression.start >= phrase.end and in_figure_clause(sentence, expression, phrase):
+            again = find_time_expressions(expression.text, stated_on)  # the same words, from the statement
+            return again[0] if again and again[0].first_day is not None else None
     return None
 
 
@@ -405,31 +403,48 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     the figure at 1,100 in December", "its estimate of 8,000 on Oct. 31", "in a briefing last week", "in
     his nightly video address on Jan. 6", "up from 3,000 in January". Not where the figure's own
     predicate stands between figure and time words ("estimated that 4,000 had been killed last year")."""
-    if not holds_statement_words(sentence):
-        return False  # most sentences: found once for all their figures
-    if names_an_estimate(sentence, expression):
+    words = sentence_statement_words(sentence)
+    if not words:
+        return False  # most sentences
+    if any(kind == "estimate" and expression.end <= start <= expression.end + 30 for start, _, kind in words) \
+            and names_an_estimate(sentence, expression):
         return expression.end <= phrase.start  # its own figure follows: "April's estimate of 600"
     figure_before = phrase.end <= expression.start
     if figure_before and not events_free(sentence, phrase.end, expression.start, metric_cues):
         figure_before = None  # the events' own time words
-    if figure_before:
-        lead = sentence[max(0, phrase.start - 20):phrase.start]
-        comparison = list(statement_words("comparison").finditer(lead))
-        if comparison and not lead[comparison[-1].end():].strip():
+    if figure_before and any(kind == "comparison" and phrase.start - 20 <= end <= phrase.start
+                             and not sentence[end:phrase.start].strip() for _, end, kind in words):
+        return True
+    reach = expression.start - STATEMENT_WORD_REACH
+    for start, end, kind in words:
+        if not reach <= start < end <= expression.start or kind == "comparison":
+            continue
+        if kind == "occasion" and not end <= phrase.start < expression.start \
+                and closely_before(sentence, end, expression.start, OCCASION_GAP_WORDS):
             return True
-    reach = max(0, expression.start - STATEMENT_WORD_REACH)
-    before = sentence[reach:expression.start]
-    for word in near_words(before, "occasion", OCCASION_GAP_WORDS):
-        if not reach + word.end() <= phrase.start < expression.start:
+        # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
+        if kind == "estimate" and figure_before is True and end <= phrase.start \
+                and closely_before(sentence, end, expression.start, ESTIMATE_GAP_WORDS):
             return True
-    # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
-    return figure_before is True and any(reach + word.end() <= phrase.start
-                                         for word in near_words(before, "estimate", ESTIMATE_GAP_WORDS))
+    return False
 
 
-def holds_statement_words(sentence: str) -> bool:
-    """Whether the sentence holds any word of time_statement_words: one search, before the others."""
-    return statement_words("").search(sentence) is not None
+@lru_cache(maxsize=16)
+def sentence_statement_words(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, kind) of the sentence's time_statement_words, found once for all its figures."""
+    return tuple((m.start(), m.end(), statement_word_kinds().get(" ".join(m.group(0).lower().split()), "estimate"))
+                 for m in statement_words("").finditer(sentence))
+
+
+@cache
+def statement_word_kinds() -> dict[str, str]:
+    return {r["word"].lower(): r["kind"] for r in load_table("time_statement_words")}
+
+
+def closely_before(sentence: str, end: int, time_start: int, gap_words: int) -> bool:
+    """At most gap_words words and no clause break between a statement word's end and the time words."""
+    gap = sentence[end:time_start]
+    return len(WORD.findall(gap)) <= gap_words and BOUNDARY.search(gap) is None and clause_openers().search(gap) is None
 
 
 def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -> bool:
@@ -437,16 +452,6 @@ def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -
     and end, but for those naming it right after it ("about 4,000 killed and wounded on Sunday")."""
     return not any(start <= m.start < end and (sentence[start:m.start].strip() or is_predicate(sentence, m))
                    for m in metric_cues)
-
-
-def near_words(before: str, kind: str, gap_words: int) -> list:
-    """Statement words of `kind` in `before` with at most gap_words words and no clause break after them."""
-    found = []
-    for word in statement_words(kind).finditer(before):
-        gap = before[word.end():]
-        if len(WORD.findall(gap)) <= gap_words and BOUNDARY.search(gap) is None and clause_openers().search(gap) is None:
-            found.append(word)
-    return found
 
 
 def precedes_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:

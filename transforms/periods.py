@@ -726,14 +726,6 @@ def _numbers_a_block_of_something_else(core: dict[str, str]) -> bool:
 _NAMES_AN_ESTIMATE = re.compile(rf"(?:['\u2019]s)?\s+(?:[\w-]+\s+)?{_alternation(ESTIMATE_WORDS)}\b", re.IGNORECASE)
 
 
-_UNIT_WORD = re.compile(r"\b" + _UNIT, re.IGNORECASE)
-
-
-def may_hold_a_span(text: str) -> bool:
-    """A cheap test before find_time_expressions: a unit word ("days", "week") that a measured span needs."""
-    return _UNIT_WORD.search(text) is not None
-
-
 def names_an_estimate(text: str, expression: TimeExpression) -> bool:
     """Whether the time words date the estimate named right after them ("April's estimate of 600")."""
     return _NAMES_AN_ESTIMATE.match(text, expression.end) is not None
@@ -822,10 +814,11 @@ def _since_event_expression(text: str, match: re.Match, reported: date | None) -
 _RANGE_FIRST, _PLAIN_NEXT, _SINCE_EVENT_LAST = 0, 1, 2
 
 
-def find_time_expressions(text: str, reported: date | None) -> list[TimeExpression]:
+def find_time_expressions(text: str, reported: date | None, keep_measured: bool = False) -> list[TimeExpression]:
     """Every time phrase in `text`, in order, resolved against the reported date.
 
-    Where phrases overlap, the one starting first wins. A phrase that cannot be
+    Where phrases overlap, the one starting first wins. A measured span gives way to a date
+    in the same text (`dated_over_measured`) unless `keep_measured`. A phrase that cannot be
     resolved (a relative one in an undated document) is still found, with first_day
     and last_day None, so that it still governs its figure.
     """
@@ -841,10 +834,11 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
             candidates.append((_PLAIN_NEXT, expression))
     for match in _matches(_SINCE_EVENT, _SINCE_EVENT_START, text, last_start):
         candidates.append((_SINCE_EVENT_LAST, _since_event_expression(text, match, reported)))
-    return _dated_over_measured(_without_overlaps(candidates))
+    found = _without_overlaps(candidates)
+    return found if keep_measured else dated_over_measured(found)
 
 
-def _dated_over_measured(expressions: list[TimeExpression]) -> list[TimeExpression]:
+def dated_over_measured(expressions: list[TimeExpression]) -> list[TimeExpression]:
     """A measured span says how long, not when: where the sentence also dates its events
     ("1,000 casualties in one week back in December"), the date governs."""
     if any(e.measured for e in expressions) and not all(e.measured for e in expressions):
