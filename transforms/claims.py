@@ -348,24 +348,45 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
     """Whether time words stand in the figure's own clause: no punctuation or clause opener between."""
     if expression.end <= phrase.start:
         gap = sentence[expression.end:phrase.start]
-        when = WHEN_AFTER_TIME.match(gap)
+        when = WHEN_AFTER_TIME.match(gap) if "when" in gap.lower() else None
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
-    if BOUNDARY.search(gap) is not None and BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None:
+    if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None and (
+            not (" and " in gap or " or " in gap) or BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None):
         return False
-    return clause_openers().search(gap) is None
+    return not may_open_a_clause(gap) or clause_openers().search(gap) is None
+
+
+# the characters of BOUNDARY: a gap without any has no break (a cheap test before the regex)
+BREAK_CHARACTERS = frozenset(",;:()\u2014\u2013-")
+
+
+def may_open_a_clause(text: str) -> bool:
+    """A cheap test before clause_openers: the first two letters of an opener ("th", "wh") are in the text."""
+    lowered = text.lower()
+    return any(start in lowered for start in opener_starts())
+
+
+@cache
+def opener_starts() -> tuple[str, ...]:
+    return tuple(sorted({r["word"].lower()[:2] for r in load_table("time_clause_openers")}))
 
 
 def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
     """"a lawmaker who visited Kyiv in February, said ...", "the Pentagon, which has not given a count
     since January": time words after a clause opener in their stretch of the sentence belong to that
     clause, unless it describes the figure ("the 8,000 that U.S. officials cited last week")."""
-    breaks = list(BOUNDARY.finditer(sentence, 0, expression.start))
-    opener = clause_openers().search(sentence, breaks[-1].end() if breaks else 0, expression.start)
-    if opener is None:
+    reach = max(0, expression.start - RELATIVE_CLAUSE_REACH)
+    if not may_open_a_clause(sentence[reach:expression.start]):
         return False
-    return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
+    for opener in clause_openers().finditer(sentence, reach, expression.start):
+        if BOUNDARY.search(sentence, opener.end(), expression.start) is None:  # the first in the time words' stretch
+            return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
+    return False
+
+
+RELATIVE_CLAUSE_REACH = 150
 
 
 def opens_the_sentence(sentence: str, expression) -> bool:
@@ -403,19 +424,23 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     the figure at 1,100 in December", "its estimate of 8,000 on Oct. 31", "in a briefing last week", "in
     his nightly video address on Jan. 6", "up from 3,000 in January". Not where the figure's own
     predicate stands between figure and time words ("estimated that 4,000 had been killed last year")."""
-    words = sentence_statement_words(sentence)
+    reach = expression.start - STATEMENT_WORD_REACH
+    words = statement_words_near(sentence, reach, expression.end + 40) \
+        + statement_words_near(sentence, phrase.start - 25, phrase.start)
     if not words:
-        return False  # most sentences
+        return False  # most time words
     if any(kind == "estimate" and expression.end <= start <= expression.end + 30 for start, _, kind in words) \
             and names_an_estimate(sentence, expression):
         return expression.end <= phrase.start  # its own figure follows: "April's estimate of 600"
+    if not any(reach <= start and end <= expression.start or phrase.start - 20 <= end <= phrase.start
+               for start, end, _ in words):
+        return False  # none near enough to matter
     figure_before = phrase.end <= expression.start
     if figure_before and not events_free(sentence, phrase.end, expression.start, metric_cues):
         figure_before = None  # the events' own time words
     if figure_before and any(kind == "comparison" and phrase.start - 20 <= end <= phrase.start
                              and not sentence[end:phrase.start].strip() for _, end, kind in words):
         return True
-    reach = expression.start - STATEMENT_WORD_REACH
     for start, end, kind in words:
         if not reach <= start < end <= expression.start or kind == "comparison":
             continue
@@ -429,11 +454,11 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     return False
 
 
-@lru_cache(maxsize=16)
-def sentence_statement_words(sentence: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, kind) of the sentence's time_statement_words, found once for all its figures."""
+def statement_words_near(sentence: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, kind) of the time_statement_words between start and end: only near the time words
+    and the figure, never the whole sentence."""
     return tuple((m.start(), m.end(), statement_word_kinds().get(" ".join(m.group(0).lower().split()), "estimate"))
-                 for m in statement_words("").finditer(sentence))
+                 for m in statement_words("").finditer(sentence, max(0, start), max(0, end)))
 
 
 @cache
