@@ -319,11 +319,11 @@ def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on:
 
 
 def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
-    return (dates_the_statement(sentence, expression)
-            or follows_a_statement(sentence, expression, metric_cues, phrase)
+    return (dates_the_statement(sentence, expression)  # the cheaper tests first
             or opens_a_statement(sentence, expression, metric_cues, phrase)
             or precedes_a_statement(sentence, expression, metric_cues, phrase)
-            or near_statement_words(sentence, expression, metric_cues, phrase))
+            or near_statement_words(sentence, expression, metric_cues, phrase)
+            or follows_a_statement(sentence, expression, metric_cues, phrase))
 
 
 @cache
@@ -772,10 +772,16 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
     return False
 
 
+FOLLOWS_REACH = 100
+
+
 def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"Shoigu told Russian state media on Tuesday", "the 8,000 that officials cited last week": a few
     words after a speech verb, with no predicate or number of the figure in between."""
-    for cue in statement_cues().find(sentence[:expression.start]):
+    # a cue farther back than FOLLOWS_REACH stands more than four words away: read from a word's start
+    start = sentence.rfind(" ", 0, max(0, expression.start - FOLLOWS_REACH)) + 1
+    for found in statement_cues().find(sentence[start:expression.start]):
+        cue = Match(start + found.start, start + found.end, found.text, found.value)
         gap = sentence[cue.end:expression.start]
         if len(WORD.findall(gap)) > 4 or PUNCTUATION.search(gap):
             continue
