@@ -42,6 +42,11 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
 - Vague stretches ("in recent weeks", "the past few months", "lately") are not time
   expressions: they give no period, so the figure stands as of the reported date.
 - Future stretches ("next year", "later this month") are not time expressions.
+- A bare month or year is read before an estimate word ("April's estimate of 600", "the agency's
+  December count"): it dates that estimate. "from December, when the agency said 100": a stated
+  "since" phrase stands as of its named start's last day (`named_last`).
+- Which time words govern which figure (own clause first, statements, openers) is decided in
+  transforms/claims.py (`governing_time`).
 - An undated document (reported None) resolves only phrases that carry their own year
   ("as of Jan. 13, 2025", "in March 2025", "between October and December 2024").
 """
