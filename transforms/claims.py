@@ -17,8 +17,9 @@ from itertools import islice
 from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
-from transforms.periods import SINCE, dates_the_statement, figure_period, find_time_expressions, names_an_estimate
-from transforms.phrase_matcher import Match, PhraseMatcher
+from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
+                                names_an_estimate)
+from transforms.phrase_matcher import Match, PhraseMatcher, trie_pattern
 from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
@@ -309,17 +310,19 @@ def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric
 def time_expressions(sentence: str, published: date | None) -> tuple:
     """The sentence's time words, less a dateline's ("SEOUL, April 30 (Yonhap) -")."""
     dateline = DATELINE.match(sentence)
-    return tuple(t for t in find_time_expressions(sentence, published) if dateline is None or t.start >= dateline.end())
+    return tuple(t for t in find_time_expressions(sentence, published, keep_measured=True)
+                 if dateline is None or t.start >= dateline.end())
 
 
 def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
     resolving time words is the costliest step)."""
-    expression, stated = governing_time(sentence, time_expressions(sentence, published), phrase, metric_cues)
+    every = time_expressions(sentence, published)
+    expression, stated = governing_time(sentence, dated_over_measured(every), phrase, metric_cues)
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     if stated and period_end is not None:
-        span = span_measured_from_statement(sentence, phrase, period_end)
+        span = span_measured_from_statement(sentence, phrase, period_end, every)
         if span is not None:
             expression, period_start, period_end = span, span.first_day, span.last_day
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
@@ -337,45 +340,53 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
     ("the 1,000 sappers that Kim promised in June are clearing mines")."""
     if not times:
         return None, False
+    if len(times) == 1:  # the common case, without sorting
+        only = times[0]
+        if in_figure_clause(sentence, only, phrase):
+            return only, dates_a_statement(sentence, only, metric_cues, phrase)
+        if in_relative_clause(sentence, only, phrase):
+            return None, False
+        if dates_a_statement(sentence, only, metric_cues, phrase):
+            return only, True
+        return (only, False) if opens_the_sentence(sentence, only) else (None, False)
     own = [t for t in times if in_figure_clause(sentence, t, phrase)]
     if own:
         expression = nearest(own, phrase)
         return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
-    governing = [(t, stated) for t in times if not in_relative_clause(sentence, t, phrase)
-                 for stated in [dates_a_statement(sentence, t, metric_cues, phrase)]
-                 if stated or opens_the_sentence(sentence, t)]
-    if not governing:
-        return None, False
-    expression = nearest([t for t, _ in governing], phrase)
-    return expression, dict((id(t), stated) for t, stated in governing)[id(expression)]
+    for expression in sorted(times, key=lambda t: distance(t, phrase)):  # nearest first; few a sentence
+        if in_relative_clause(sentence, expression, phrase):
+            continue
+        if dates_a_statement(sentence, expression, metric_cues, phrase):
+            return expression, True
+        if opens_the_sentence(sentence, expression):
+            return expression, False
+    return None, False
 
 
-def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date):
+def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on: date, times):
     """"said on Tuesday that they had killed 50 soldiers and wounded 47 in three days of fighting": a
     span measured back (time_leads: measures) in the figure's clause after it ends on the day of the
     statement, not on the publication date."""
-    tail = sentence[phrase.end:]
-    cut = BOUNDARY.search(tail) or clause_openers().search(tail)
-    tail = tail[:cut.start()] if cut else tail
-    for expression in find_time_expressions(tail, stated_on):
-        if expression.measured and expression.first_day is not None:
-            return expression
+    for expression in times:
+        if expression.measured and expression.start >= phrase.end and in_figure_clause(sentence, expression, phrase):
+            again = find_time_expressions(expression.text, stated_on)  # the same words, from the statement
+            return again[0] if again and again[0].first_day is not None else None
     return None
 
 
 def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
-    return (dates_the_statement(sentence, expression)
-            or follows_a_statement(sentence, expression, metric_cues, phrase)
+    return (dates_the_statement(sentence, expression)  # the cheaper tests first
             or opens_a_statement(sentence, expression, metric_cues, phrase)
             or precedes_a_statement(sentence, expression, metric_cues, phrase)
-            or near_statement_words(sentence, expression, metric_cues, phrase))
+            or near_statement_words(sentence, expression, metric_cues, phrase)
+            or follows_a_statement(sentence, expression, metric_cues, phrase))
 
 
 @cache
 def clause_openers() -> re.Pattern:
     """Words opening a clause inside a sentence ("that", "who", "which"): time_clause_openers."""
-    words = sorted((r["word"] for r in load_table("time_clause_openers")), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    words = [r["word"].lower() for r in load_table("time_clause_openers")]
+    return re.compile(r"\b(?:" + trie_pattern(word_pieces(w) for w in words) + r")\b", re.IGNORECASE)
 
 
 # "from December, when the agency said about 100": a "when" right after time words says what
@@ -393,22 +404,45 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
     """Whether time words stand in the figure's own clause: no punctuation or clause opener between."""
     if expression.end <= phrase.start:
         gap = sentence[expression.end:phrase.start]
-        when = WHEN_AFTER_TIME.match(gap)
+        when = WHEN_AFTER_TIME.match(gap) if "when" in gap.lower() else None
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
-    return BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is None and clause_openers().search(gap) is None
+    if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None and (
+            not (" and " in gap or " or " in gap) or BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None):
+        return False
+    return not may_open_a_clause(gap) or clause_openers().search(gap) is None
+
+
+# the characters of BOUNDARY: a gap without any has no break (a cheap test before the regex)
+BREAK_CHARACTERS = frozenset(",;:()\u2014\u2013-")
+
+
+def may_open_a_clause(text: str) -> bool:
+    """A cheap test before clause_openers: the first two letters of an opener ("th", "wh") are in the text."""
+    lowered = text.lower()
+    return any(start in lowered for start in opener_starts())
+
+
+@cache
+def opener_starts() -> tuple[str, ...]:
+    return tuple(sorted({r["word"].lower()[:2] for r in load_table("time_clause_openers")}))
 
 
 def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
     """"a lawmaker who visited Kyiv in February, said ...", "the Pentagon, which has not given a count
     since January": time words after a clause opener in their stretch of the sentence belong to that
     clause, unless it describes the figure ("the 8,000 that U.S. officials cited last week")."""
-    breaks = list(BOUNDARY.finditer(sentence, 0, expression.start))
-    opener = clause_openers().search(sentence, breaks[-1].end() if breaks else 0, expression.start)
-    if opener is None:
+    reach = max(0, expression.start - RELATIVE_CLAUSE_REACH)
+    if not may_open_a_clause(sentence[reach:expression.start]):
         return False
-    return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
+    for opener in clause_openers().finditer(sentence, reach, expression.start):
+        if BOUNDARY.search(sentence, opener.end(), expression.start) is None:  # the first in the time words' stretch
+            return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
+    return False
+
+
+RELATIVE_CLAUSE_REACH = 150
 
 
 def opens_the_sentence(sentence: str, expression) -> bool:
@@ -426,9 +460,14 @@ def opens_the_sentence(sentence: str, expression) -> bool:
 
 @cache
 def statement_words(kind: str) -> re.Pattern:
-    """Words of a kind of time_statement_words ("estimate", "occasion", "comparison")."""
-    words = sorted((r["word"] for r in load_table("time_statement_words") if r["kind"] == kind), key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")\b", re.IGNORECASE)
+    """Words of a kind of time_statement_words ("estimate", "occasion", "comparison"; "" for all)."""
+    words = [r["word"].lower() for r in load_table("time_statement_words") if kind in ("", r["kind"])]
+    return re.compile(r"\b(?:" + trie_pattern(word_pieces(w) for w in words) + r")\b", re.IGNORECASE)
+
+
+def word_pieces(word: str) -> list[str]:
+    """A phrase as trie pieces, a space matching any run of whitespace."""
+    return [r"\s+" if character == " " else re.escape(character) for character in word]
 
 
 STATEMENT_WORD_REACH = 80
@@ -441,24 +480,52 @@ def near_statement_words(sentence: str, expression, metric_cues: list[Match], ph
     the figure at 1,100 in December", "its estimate of 8,000 on Oct. 31", "in a briefing last week", "in
     his nightly video address on Jan. 6", "up from 3,000 in January". Not where the figure's own
     predicate stands between figure and time words ("estimated that 4,000 had been killed last year")."""
-    if names_an_estimate(sentence, expression):
+    reach = expression.start - STATEMENT_WORD_REACH
+    words = statement_words_near(sentence, reach, expression.end + 40) \
+        + statement_words_near(sentence, phrase.start - 25, phrase.start)
+    if not words:
+        return False  # most time words
+    if any(kind == "estimate" and expression.end <= start <= expression.end + 30 for start, _, kind in words) \
+            and names_an_estimate(sentence, expression):
         return expression.end <= phrase.start  # its own figure follows: "April's estimate of 600"
+    if not any(reach <= start and end <= expression.start or phrase.start - 20 <= end <= phrase.start
+               for start, end, _ in words):
+        return False  # none near enough to matter
     figure_before = phrase.end <= expression.start
     if figure_before and not events_free(sentence, phrase.end, expression.start, metric_cues):
         figure_before = None  # the events' own time words
-    if figure_before:
-        lead = sentence[max(0, phrase.start - 20):phrase.start]
-        comparison = list(statement_words("comparison").finditer(lead))
-        if comparison and not lead[comparison[-1].end():].strip():
+    if figure_before and any(kind == "comparison" and phrase.start - 20 <= end <= phrase.start
+                             and not sentence[end:phrase.start].strip() for _, end, kind in words):
+        return True
+    for start, end, kind in words:
+        if not reach <= start < end <= expression.start or kind == "comparison":
+            continue
+        if kind == "occasion" and not end <= phrase.start < expression.start \
+                and closely_before(sentence, end, expression.start, OCCASION_GAP_WORDS):
             return True
-    reach = max(0, expression.start - STATEMENT_WORD_REACH)
-    before = sentence[reach:expression.start]
-    for word in near_words(before, "occasion", OCCASION_GAP_WORDS):
-        if not reach + word.end() <= phrase.start < expression.start:
+        # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
+        if kind == "estimate" and figure_before is True and end <= phrase.start \
+                and closely_before(sentence, end, expression.start, ESTIMATE_GAP_WORDS):
             return True
-    # "put the figure at 1,100 in December", not "put losses since January at 2,000" (the losses' time)
-    return figure_before is True and any(reach + word.end() <= phrase.start
-                                         for word in near_words(before, "estimate", ESTIMATE_GAP_WORDS))
+    return False
+
+
+def statement_words_near(sentence: str, start: int, end: int) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, kind) of the time_statement_words between start and end: only near the time words
+    and the figure, never the whole sentence."""
+    return tuple((m.start(), m.end(), statement_word_kinds().get(" ".join(m.group(0).lower().split()), "estimate"))
+                 for m in statement_words("").finditer(sentence, max(0, start), max(0, end)))
+
+
+@cache
+def statement_word_kinds() -> dict[str, str]:
+    return {r["word"].lower(): r["kind"] for r in load_table("time_statement_words")}
+
+
+def closely_before(sentence: str, end: int, time_start: int, gap_words: int) -> bool:
+    """At most gap_words words and no clause break between a statement word's end and the time words."""
+    gap = sentence[end:time_start]
+    return len(WORD.findall(gap)) <= gap_words and BOUNDARY.search(gap) is None and clause_openers().search(gap) is None
 
 
 def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -> bool:
@@ -466,16 +533,6 @@ def events_free(sentence: str, start: int, end: int, metric_cues: list[Match]) -
     and end, but for those naming it right after it ("about 4,000 killed and wounded on Sunday")."""
     return not any(start <= m.start < end and (sentence[start:m.start].strip() or is_predicate(sentence, m))
                    for m in metric_cues)
-
-
-def near_words(before: str, kind: str, gap_words: int) -> list:
-    """Statement words of `kind` in `before` with at most gap_words words and no clause break after them."""
-    found = []
-    for word in statement_words(kind).finditer(before):
-        gap = before[word.end():]
-        if len(WORD.findall(gap)) <= gap_words and BOUNDARY.search(gap) is None and clause_openers().search(gap) is None:
-            found.append(word)
-    return found
 
 
 def precedes_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
@@ -768,10 +825,13 @@ def is_place(sentence: str, word: Match) -> bool:
         before[1] in word_class("region") or (before[1] == "the" and before[0] not in word_class("conjunction"))))
 
 
+def distance(expression, phrase: NumberPhrase) -> int:
+    """Characters between time words and a figure."""
+    return phrase.start - expression.end if expression.end <= phrase.start else max(0, expression.start - phrase.end)
+
+
 def nearest(times, phrase: NumberPhrase):
-    def distance(t) -> int:
-        return phrase.start - t.end if t.end <= phrase.start else max(0, t.start - phrase.end)
-    return min(times, key=distance, default=None)
+    return min(times, key=lambda t: distance(t, phrase), default=None)
 
 
 def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
@@ -794,10 +854,16 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
     return False
 
 
+FOLLOWS_REACH = 100
+
+
 def follows_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"Shoigu told Russian state media on Tuesday", "the 8,000 that officials cited last week": a few
     words after a speech verb, with no predicate or number of the figure in between."""
-    for cue in statement_cues().find(sentence[:expression.start]):
+    # a cue farther back than FOLLOWS_REACH stands more than four words away: read from a word's start
+    start = sentence.rfind(" ", 0, max(0, expression.start - FOLLOWS_REACH)) + 1
+    for found in statement_cues().find(sentence[start:expression.start]):
+        cue = Match(start + found.start, start + found.end, found.text, found.value)
         gap = sentence[cue.end:expression.start]
         if len(WORD.findall(gap)) > 4 or PUNCTUATION.search(gap):
             continue

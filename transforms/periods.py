@@ -42,6 +42,11 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
 - Vague stretches ("in recent weeks", "the past few months", "lately") are not time
   expressions: they give no period, so the figure stands as of the reported date.
 - Future stretches ("next year", "later this month") are not time expressions.
+- A bare month or year is read before an estimate word ("April's estimate of 600", "the agency's
+  December count"): it dates that estimate. "from December, when the agency said 100": a stated
+  "since" phrase stands as of its named start's last day (`named_last`).
+- Which time words govern which figure (own clause first, statements, openers) is decided in
+  transforms/claims.py (`governing_time`).
 - An undated document (reported None) resolves only phrases that carry their own year
   ("as of Jan. 13, 2025", "in March 2025", "between October and December 2024").
 """
@@ -814,10 +819,11 @@ def _since_event_expression(text: str, match: re.Match, reported: date | None) -
 _RANGE_FIRST, _PLAIN_NEXT, _SINCE_EVENT_LAST = 0, 1, 2
 
 
-def find_time_expressions(text: str, reported: date | None) -> list[TimeExpression]:
+def find_time_expressions(text: str, reported: date | None, keep_measured: bool = False) -> list[TimeExpression]:
     """Every time phrase in `text`, in order, resolved against the reported date.
 
-    Where phrases overlap, the one starting first wins. A phrase that cannot be
+    Where phrases overlap, the one starting first wins. A measured span gives way to a date
+    in the same text (`dated_over_measured`) unless `keep_measured`. A phrase that cannot be
     resolved (a relative one in an undated document) is still found, with first_day
     and last_day None, so that it still governs its figure.
     """
@@ -833,10 +839,11 @@ def find_time_expressions(text: str, reported: date | None) -> list[TimeExpressi
             candidates.append((_PLAIN_NEXT, expression))
     for match in _matches(_SINCE_EVENT, _SINCE_EVENT_START, text, last_start):
         candidates.append((_SINCE_EVENT_LAST, _since_event_expression(text, match, reported)))
-    return _dated_over_measured(_without_overlaps(candidates))
+    found = _without_overlaps(candidates)
+    return found if keep_measured else dated_over_measured(found)
 
 
-def _dated_over_measured(expressions: list[TimeExpression]) -> list[TimeExpression]:
+def dated_over_measured(expressions: list[TimeExpression]) -> list[TimeExpression]:
     """A measured span says how long, not when: where the sentence also dates its events
     ("1,000 casualties in one week back in December"), the date governs."""
     if any(e.measured for e in expressions) and not all(e.measured for e in expressions):
