@@ -407,7 +407,8 @@ def lake_lock(lake: Path, wait_seconds: float = 60.0):
         handle.flush()
         with writable_lake(lake):
             if not roll_back(lake):
-                remove_debris(lake)
+                # a run killed after retiring its journal, before removing the versions it replaced
+                remove_unreferenced_versions(lake)
         with _held_guard:
             _held_lakes.add(lake_key(lake))
         try:

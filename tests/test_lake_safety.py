@@ -241,6 +241,19 @@ def test_sigkill_after_random_delays_then_the_next_run_heals(builds, cli_env, tm
         check_next_run_heals(lake, builds)
 
 
+def test_versions_left_by_a_run_killed_after_its_journal_went_are_removed_by_the_next_writer(builds, tmp_path):
+    """A run killed between retiring its journal and removing the versions it replaced leaves them
+    unreferenced, with no journal to roll back: the next writer to take the lock removes them."""
+    lake = copy_lake(builds["lakes"]["before"], tmp_path / "lake")
+    live = lakefs.current_version_dir(lake, "runs")
+    stale = live.parent / "20000101T000000Z-dead00"
+    shutil.copytree(live, stale)
+    with lakefs.lake_lock(lake):
+        pass
+    assert not stale.exists() and live.is_dir()
+    assert_clean(lake)
+
+
 def test_a_batch_staged_by_a_killed_run_is_reused_by_the_next(builds, cli_env, tmp_path, monkeypatch,
                                                               fixed_code_version):
     """Extraction is the costly step: a run that dies after staging its batch leaves it for the
