@@ -38,14 +38,10 @@ BODY = "body"
 # Metrics of a share ("a third of them killed") that make the whole a count of losses.
 SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
 DEPLOYED = "troops_deployed|"
-ARMY_BEFORE = re.compile(
-    r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
-    r"totalling|totaling|counts|with|has|had)\s+(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$",
-    re.IGNORECASE)
-ARMY_AFTER = re.compile(
-    r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
-    r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
-    r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+# A figure owned by a country or force ("North Korea has 1.2 million soldiers", "its 1.2 million troops")
+# with no metric words of its own is its whole army when it is at least this large: no expeditionary
+# force reaches it, while "its 11,000 troops" may well be the deployment.
+WHOLE_ARMY_SIZE = 100_000
 # "The figure from South Korea's Joint Chiefs of Staff was lower, at 5,000": how far back "figure" may stand.
 RESTATE_WORDS = 12
 SPECULATION_REACH = 30
@@ -257,7 +253,7 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
     noun = counted_noun(sentence, phrase)
     if noun is not None and noun.value != "person":
         return False, None
-    if counts_whole_army(sentence, phrase) or (noun is None and is_age_or_state(sentence, phrase)):
+    if counts_whole_army(sentence, phrase, noun) or (noun is None and is_age_or_state(sentence, phrase)):
         return False, None
     if is_rate(sentence, phrase, noun):
         return False, None
@@ -590,12 +586,39 @@ def is_rate(sentence: str, phrase: NumberPhrase, noun: Match | None) -> bool:
     return False
 
 
-def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
+def army_alternation(*classes: str) -> str:
+    phrases = sorted((r["phrase"] for r in load_table("army_words") if r["class"] in classes), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]") for p in phrases)
+
+
+@cache
+def army_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Built from army_words.tsv: a force named before its size ("an army of 1.2 million"), a force
+    or status after it ("1.2 million-strong army", "men under arms"), and an owner right before it."""
+    before = re.compile(rf"\b(?:{army_alternation('army')})\b[^.,;]{{0,20}}?\b(?:{army_alternation('size_verb')})\s+"
+                        r"(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$", re.IGNORECASE)
+    after = re.compile(rf"^[\s-]*(?:(?:{army_alternation('strength')})[\s-]+(?:{army_alternation('force')})|"
+                       rf"{army_alternation('army')}|(?:men|soldiers|troops|personnel|active personnel)?\s*"
+                       rf"(?:{army_alternation('status')})|{army_alternation('active')})\b", re.IGNORECASE)
+    owner = re.compile(rf"\b(?:{army_alternation('owner')})\s+$", re.IGNORECASE)
+    return before, after, owner
+
+
+def counts_whole_army(sentence: str, phrase: NumberPhrase, noun: Match | None = None) -> bool:
     """"an army of 1.2 million", "its 1.2 million-strong military", "more than a million men under
-    arms": the size of a whole force, not a deployment."""
+    arms", "North Korea has 1.2 million soldiers": the size of a whole force, not a deployment."""
+    before_army, after_army, owner = army_patterns()
     before = sentence[max(0, phrase.start - 40):phrase.start]
     after = sentence[phrase.end:phrase.end + 40]
-    return bool(ARMY_BEFORE.search(before) or ARMY_AFTER.match(after))
+    if before_army.search(before) or after_army.match(after):
+        return True
+    if phrase.best is None or phrase.best < WHOLE_ARMY_SIZE or noun is None or not owner.search(before):
+        return False
+    # owned and large: an army unless its clause says more than the noun ("has 200,000 troops in Russia")
+    clause_end = CLAUSE_END.search(sentence, noun.end)
+    tail = sentence[phrase.end:clause_end.start() if clause_end else len(sentence)]
+    noun_span = (noun.start - phrase.end, noun.end - phrase.end)
+    return all(noun_span[0] <= cue.start and cue.end <= noun_span[1] for cue in metric_matcher().find(tail))
 
 
 def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
