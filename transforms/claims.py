@@ -34,6 +34,8 @@ NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
+# How many words of a share's own noun may stand before "out of" its whole ("4,700 North Korean casualties out of").
+SHARE_NOUN_WORDS = 3
 BODY = "body"
 # Metrics of a share ("a third of them killed") that make the whole a count of losses.
 SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
@@ -248,6 +250,54 @@ def is_share(sentence: str, phrase: NumberPhrase, side: str | None = None) -> bo
     return False
 
 
+def share_of_whole(sentence: str, phrase: NumberPhrase, figures: list[NumberPhrase]) -> NumberPhrase | None:
+    """The share of "300 of the 11,000 troops" or "4,700 casualties out of 15,000" when the figure is
+    either the share or its whole (share_words.tsv, side "whole"), else None. Cheap: only the gaps
+    between this figure and its neighbours are compared."""
+    for first, second in zip(figures, figures[1:]):
+        if first.start <= phrase.start <= second.start and phrase in (first, second):
+            gap = sentence[first.end:second.start]
+            if " of " not in gap or BOUNDARY.search(gap):
+                return None  # the common case: no "of" between two figures
+            words = WORD.findall(gap.lower())
+            # the share's own noun may stand before "out of" ("4,700 casualties out of 15,000")
+            for noun_words in range(0, min(SHARE_NOUN_WORDS, len(words)) + 1):
+                if " ".join(words[noun_words:]) in whole_gaps():
+                    return first
+            return None
+    return None
+
+
+@cache
+def whole_gaps() -> frozenset[str]:
+    return frozenset(r["phrase"].lower() for r in load_table("share_words") if r["side"] == "whole")
+
+
+def share_metric_cue(sentence: str, share: NumberPhrase, cues: list[Match], figures: list[NumberPhrase]) -> Match | None:
+    """The share's own metric words ("4,700 casualties out of 15,000"), else the predicate the clause
+    gives its whole ("300 of the 11,000 troops sent have died" - the participle only describes the whole)."""
+    whole = figures[figures.index(share) + 1]
+    own = choose_metric_cue(sentence, share, [c for c in cues if c.end <= whole.start], None, figures)
+    if own is not None:
+        return own
+    noun = counted_noun(sentence, whole)
+    noun_end = noun.end if noun is not None else whole.end
+    return choose_metric_cue(sentence, whole, [c for c in cues if c.start >= noun_end], noun, figures)
+
+
+def whole_metric_cue(sentence: str, whole: NumberPhrase, noun: Match | None, cues: list[Match]) -> Match | None:
+    """The whole of a share counts its own noun's metric ("of the 4,700 casualties", "of the two captured
+    soldiers") or the deployment word describing it ("of the 11,000 troops sent"); None when nothing
+    names it, and then it is the force sent ("300 of the 11,000 soldiers have died")."""
+    noun_end = noun.end if noun is not None else whole.end
+    own = [c for c in cues if whole.end <= c.start and c.end <= noun_end and not c.value.endswith("|weak")]
+    if own:
+        return own[-1]
+    described = [c for c in cues if c.start >= noun_end and c.value.startswith(DEPLOYED) and not c.value.endswith("|weak")
+                 and same_clause(sentence, whole, c) and len(WORD.findall(sentence[noun_end:c.start])) <= 1]
+    return described[0] if described else None
+
+
 def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
     """Whether the figure may count people, judged by its own words; and the noun it counts."""
     noun = counted_noun(sentence, phrase)
@@ -263,8 +313,18 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
 def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
                  attributions: list[Attribution], context: Context,
                  subject_words: SubjectWords, figures: list[NumberPhrase] = ()) -> dict | None:
-    cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
-    if cue is None:
+    share = share_of_whole(sentence, phrase, figures)
+    if share is not None and share.start == phrase.start:
+        # "300 of the 11,000 troops sent have died": the clause's predicate counts the share
+        cue = share_metric_cue(sentence, share, metric_cues, figures)
+    elif share is not None:
+        cue = None  # the whole: what was sent, unless its own words name it ("of the 4,700 casualties")
+    else:
+        cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
+    if share is not None and share.start != phrase.start:
+        cue = whole_metric_cue(sentence, phrase, noun, metric_cues)
+        metric, metric_text = (cue.value.split("|")[0], cue.text) if cue is not None else ("troops_deployed", None)
+    elif cue is None:
         metric = elliptical_metric(sentence, phrase, noun, attributions, context, metric_cues)
         if metric is None or is_speculation(sentence, phrase, None):
             return None
@@ -598,7 +658,7 @@ def army_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     before = re.compile(rf"\b(?:{army_alternation('army')})\b[^.,;]{{0,20}}?\b(?:{army_alternation('size_verb')})\s+"
                         r"(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$", re.IGNORECASE)
     after = re.compile(rf"^[\s-]*(?:(?:{army_alternation('strength')})[\s-]+(?:{army_alternation('force')})|"
-                       rf"{army_alternation('army')}|(?:men|soldiers|troops|personnel|active personnel)?\s*"
+                       rf"{army_alternation('army_after')}|(?:men|soldiers|troops|personnel|active personnel)?\s*"
                        rf"(?:{army_alternation('status')})|{army_alternation('active')})\b", re.IGNORECASE)
     owner = re.compile(rf"\b(?:{army_alternation('owner')})\s+$", re.IGNORECASE)
     return before, after, owner
