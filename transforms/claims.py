@@ -36,6 +36,8 @@ NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
 # How many words of a share's own noun may stand before "out of" its whole ("4,700 North Korean casualties out of").
 SHARE_NOUN_WORDS = 3
+# A past war named within this many words of the sentence's start governs all its figures ("During the Korean War, ...").
+WAR_LEAD_WORDS = 3
 BODY = "body"
 # Metrics of a share ("a third of them killed") that make the whole a count of losses.
 SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
@@ -305,9 +307,56 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
         return False, None
     if counts_whole_army(sentence, phrase, noun) or (noun is None and is_age_or_state(sentence, phrase)):
         return False, None
-    if is_rate(sentence, phrase, noun):
+    if is_rate(sentence, phrase, noun) or is_multiplier_or_rank(sentence, phrase):
+        return False, None
+    if about_a_past_war(sentence, phrase):
         return False, None
     return True, noun
+
+
+@cache
+def not_count_words(side: str) -> tuple[str, ...]:
+    return tuple(r["phrase"].lower().split() for r in load_table("not_count_words") if r["side"] == side)
+
+
+def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
+    """"vary by a factor of three", "differ by thousands", "the lowest of the four", "three times as
+    many": a multiplier or a comparison, not a count (not_count_words.tsv)."""
+    before = WORD.findall(sentence[max(0, phrase.start - 20):phrase.start].lower())
+    if any(before[-len(words):] == words for words in not_count_words("before")):
+        return True
+    after = WORD.findall(sentence[phrase.end:phrase.end + 12].lower())[:1]
+    return bool(after) and [after[0]] in not_count_words("after")
+
+
+@cache
+def past_war_pattern() -> re.Pattern:
+    wars = sorted((r["phrase"] for r in load_table("past_wars")), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in wars) + r")(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)  # one search per sentence, whichever of its figures asks
+def past_wars_in(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the sentence names a past war, less one that "since" leads ("its first deployment since
+    the Vietnam War" dates the deployment, it does not count that war's soldiers)."""
+    found = []
+    for war in past_war_pattern().finditer(sentence):
+        before = WORD.findall(sentence[max(0, war.start() - 12):war.start()].lower())
+        if "since" not in before[-2:]:
+            found.append(war.span())
+    return tuple(found)
+
+
+def about_a_past_war(sentence: str, phrase: NumberPhrase) -> bool:
+    """"More than 2 million Koreans died in the Korean War": a figure whose own clause names a past war
+    (past_wars.tsv) counts that war, not the deployment."""
+    for start, end in past_wars_in(sentence):
+        gap = (phrase.end, start) if start >= phrase.end else (end, phrase.start)
+        if BOUNDARY.search(sentence, *gap) is None:
+            return True
+        if end <= phrase.start and len(WORD.findall(sentence[:start])) <= WAR_LEAD_WORDS:
+            return True  # "During the Korean War, about a million Chinese soldiers fought": it opens the sentence
+    return False
 
 
 def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
