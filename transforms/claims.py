@@ -356,6 +356,8 @@ def about_a_past_war(sentence: str, phrase: NumberPhrase) -> bool:
             return True
         if end <= phrase.start and len(WORD.findall(sentence[:start])) <= WAR_LEAD_WORDS:
             return True  # "During the Korean War, about a million Chinese soldiers fought": it opens the sentence
+        if end <= phrase.start and word_class("relative").intersection(WORD.findall(sentence[end:end + 12].lower())[:2]):
+            return True  # "the Korean War, in which, by some estimates, 2 million Koreans died": a clause about the war
     return False
 
 
