@@ -321,7 +321,8 @@ def not_count_words(side: str) -> tuple[str, ...]:
 
 def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
     """"vary by a factor of three", "differ by thousands", "the lowest of the four", "three times as
-    many": a multiplier or a comparison, not a count (not_count_words.tsv)."""
+    many", "an assault group of two dozen": a multiplier, a comparison or a tactical formation's size,
+    not a count (not_count_words.tsv)."""
     before = WORD.findall(sentence[max(0, phrase.start - 20):phrase.start].lower())
     if any(before[-len(words):] == words for words in not_count_words("before")):
         return True
