@@ -346,3 +346,11 @@ def test_army_sizes_multipliers_and_past_wars_are_not_claims(text):
 def test_a_deployment_dated_by_a_past_war_still_counts():
     """"its first major deployment since the Vietnam War": "since" dates the deployment, it is no past war's count."""
     assert only("Pyongyang sent 11,000 troops, its first major deployment since the Vietnam War.")["value_low"] == 11000
+
+
+def test_a_time_describing_the_whole_does_not_date_the_share():
+    """"About 400 of the 12,000 soldiers sent last year have died": "last year" dates the sending
+    (the whole), so the 400 dead keep the open period of a running toll."""
+    claims = {c["number_text"]: c for c in claims_of("About 400 of the 12,000 soldiers sent last year have died.")}
+    assert (claims["About 400"]["period_start"], claims["About 400"]["period_text"]) == (None, None)
+    assert claims["12,000"]["period_text"] == "last year"

@@ -206,7 +206,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words, phrases)
         if claim is None:
             continue
-        add_period(claim, sentence, phrase, metric_cues, published)
+        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published)
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
@@ -285,6 +285,19 @@ def share_metric_cue(sentence: str, share: NumberPhrase, cues: list[Match], figu
     noun = counted_noun(sentence, whole)
     noun_end = noun.end if noun is not None else whole.end
     return choose_metric_cue(sentence, whole, [c for c in cues if c.start >= noun_end], noun, figures)
+
+
+def share_period_sentence(sentence: str, phrase: NumberPhrase, figures: list[NumberPhrase], cues: list[Match]) -> str:
+    """The sentence as a share's period reads it: the words describing its whole ("of the 11,000 troops
+    sent last year have been killed") blanked, so "last year" dates the sending, not the deaths."""
+    share = share_of_whole(sentence, phrase, figures)
+    if share is None or share.start != phrase.start:
+        return sentence
+    whole = figures[figures.index(share) + 1]
+    cue = share_metric_cue(sentence, share, cues, figures)
+    if cue is None or cue.start <= whole.end:
+        return sentence
+    return sentence[:whole.end] + " " * (cue.start - whole.end) + sentence[cue.start:]  # same length: spans hold
 
 
 def whole_metric_cue(sentence: str, whole: NumberPhrase, noun: Match | None, cues: list[Match]) -> Match | None:
