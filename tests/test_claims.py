@@ -315,3 +315,42 @@ def test_every_time_expression_gives_its_period_to_the_claim(row):
     claim = claims_of(row["text"], reported)[0]
     got = (str(claim["period_start"] or ""), str(claim["period_end"] or ""))
     assert got == (row["period_start"], row["period_end"])
+
+
+def test_a_share_of_a_whole_takes_the_clauses_predicate_and_the_whole_is_the_force_sent():
+    """"About 400 of the roughly 12,000 soldiers dispatched last autumn have died": the 400 died, the
+    12,000 were sent; the participle describes the whole, the predicate counts the share."""
+    text = "About 400 of the roughly 12,000 soldiers dispatched last autumn have died, Seoul believes."
+    metrics = {c["number_text"]: c["metric"] for c in claims_of(text)}
+    assert metrics == {"About 400": "killed", "roughly 12,000": "troops_deployed"}
+
+
+def test_a_whole_with_a_noun_of_losses_keeps_its_own_metric():
+    """"Some 150 of the 2,500 casualties were taken prisoner": the whole counts casualties, not the force sent."""
+    metrics = {c["number_text"]: c["metric"] for c in claims_of("Some 150 of the 2,500 casualties were taken prisoner.")}
+    assert metrics["2,500"] == "casualties"
+
+
+@pytest.mark.parametrize("text", [
+    "Pyongyang fields about 1.2 million soldiers.",
+    "North Korea has 1.2 million troops, the defence white paper says.",
+    "The estimates differ by a factor of two.",
+    "Western counts of the deployment vary by thousands.",
+    "More than a million Chinese soldiers fought in the Korean War.",
+    "During World War II, 27 million Soviet citizens died.",
+])
+def test_army_sizes_multipliers_and_past_wars_are_not_claims(text):
+    assert claims_of(text) == []
+
+
+def test_a_deployment_dated_by_a_past_war_still_counts():
+    """"its first major deployment since the Vietnam War": "since" dates the deployment, it is no past war's count."""
+    assert only("Pyongyang sent 11,000 troops, its first major deployment since the Vietnam War.")["value_low"] == 11000
+
+
+def test_a_time_describing_the_whole_does_not_date_the_share():
+    """"About 400 of the 12,000 soldiers sent last year have died": "last year" dates the sending
+    (the whole), so the 400 dead keep the open period of a running toll."""
+    claims = {c["number_text"]: c for c in claims_of("About 400 of the 12,000 soldiers sent last year have died.")}
+    assert (claims["About 400"]["period_start"], claims["About 400"]["period_text"]) == (None, None)
+    assert claims["12,000"]["period_text"] == "last year"

@@ -35,18 +35,18 @@ NOUN_REACH = 60
 # How many words may stand between a number and its noun ("1,500 special operations troops").
 NOUN_WORDS = 5
 MAX_CUE_COST = 14.0
+# How many words of a share's own noun may stand before "out of" its whole ("4,700 North Korean casualties out of").
+SHARE_NOUN_WORDS = 3
+# A past war named within this many words of the sentence's start governs all its figures ("During the Korean War, ...").
+WAR_LEAD_WORDS = 3
 BODY = "body"
 # Metrics of a share ("a third of them killed") that make the whole a count of losses.
 SHARE_OF_LOSSES = frozenset({"killed", "wounded"})
 DEPLOYED = "troops_deployed|"
-ARMY_BEFORE = re.compile(
-    r"\b(?:army|military|armed forces|KPA|Korean People's Army)\b[^.,;]{0,20}?\b(?:of|numbers|numbering|totals|number|"
-    r"totalling|totaling|counts|with|has|had)\s+(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$",
-    re.IGNORECASE)
-ARMY_AFTER = re.compile(
-    r"^[\s-]*(?:(?:strong|active[- ]duty|standing)[\s-]+(?:army|military|armed forces|force)|army|armed forces|"
-    r"(?:men|soldiers|troops|personnel|active personnel)?\s*(?:under arms|on paper|in uniform|in its ranks|"
-    r"on active duty)|active(?:[- ]duty)? (?:personnel|troops|soldiers))\b", re.IGNORECASE)
+# A figure owned by a country or force ("North Korea has 1.2 million soldiers", "its 1.2 million troops")
+# with no metric words of its own is its whole army when it is at least this large: no expeditionary
+# force reaches it, while "its 11,000 troops" may well be the deployment.
+WHOLE_ARMY_SIZE = 100_000
 # "The figure from South Korea's Joint Chiefs of Staff was lower, at 5,000": how far back "figure" may stand.
 RESTATE_WORDS = 12
 SPECULATION_REACH = 30
@@ -209,7 +209,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words, phrases)
         if claim is None:
             continue
-        add_period(claim, sentence, phrase, metric_cues, published)
+        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published)
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
@@ -255,23 +255,144 @@ def is_share(sentence: str, phrase: NumberPhrase, side: str | None = None) -> bo
     return False
 
 
+def share_of_whole(sentence: str, phrase: NumberPhrase, figures: list[NumberPhrase]) -> NumberPhrase | None:
+    """The share of "300 of the 11,000 troops" or "4,700 casualties out of 15,000" when the figure is
+    either the share or its whole (share_words.tsv, side "whole"), else None. Cheap: only the gaps
+    between this figure and its neighbours are compared."""
+    for first, second in zip(figures, figures[1:]):
+        if first.start <= phrase.start <= second.start and phrase in (first, second):
+            gap = sentence[first.end:second.start]
+            if " of " not in gap or BOUNDARY.search(gap):
+                return None  # the common case: no "of" between two figures
+            words = WORD.findall(gap.lower())
+            # the share's own noun may stand before "out of" ("4,700 casualties out of 15,000")
+            for noun_words in range(0, min(SHARE_NOUN_WORDS, len(words)) + 1):
+                if " ".join(words[noun_words:]) in whole_gaps():
+                    return first
+            return None
+    return None
+
+
+@cache
+def whole_gaps() -> frozenset[str]:
+    return frozenset(r["phrase"].lower() for r in load_table("share_words") if r["side"] == "whole")
+
+
+def share_metric_cue(sentence: str, share: NumberPhrase, cues: list[Match], figures: list[NumberPhrase]) -> Match | None:
+    """The share's own metric words ("4,700 casualties out of 15,000"), else the predicate the clause
+    gives its whole ("300 of the 11,000 troops sent have died" - the participle only describes the whole)."""
+    whole = figures[figures.index(share) + 1]
+    own = choose_metric_cue(sentence, share, [c for c in cues if c.end <= whole.start], None, figures)
+    if own is not None:
+        return own
+    noun = counted_noun(sentence, whole)
+    noun_end = noun.end if noun is not None else whole.end
+    return choose_metric_cue(sentence, whole, [c for c in cues if c.start >= noun_end], noun, figures)
+
+
+def share_period_sentence(sentence: str, phrase: NumberPhrase, figures: list[NumberPhrase], cues: list[Match]) -> str:
+    """The sentence as a share's period reads it: the words describing its whole ("of the 11,000 troops
+    sent last year have been killed") blanked, so "last year" dates the sending, not the deaths."""
+    share = share_of_whole(sentence, phrase, figures)
+    if share is None or share.start != phrase.start:
+        return sentence
+    whole = figures[figures.index(share) + 1]
+    cue = share_metric_cue(sentence, share, cues, figures)
+    if cue is None or cue.start <= whole.end:
+        return sentence
+    return sentence[:whole.end] + " " * (cue.start - whole.end) + sentence[cue.start:]  # same length: spans hold
+
+
+def whole_metric_cue(sentence: str, whole: NumberPhrase, noun: Match | None, cues: list[Match]) -> Match | None:
+    """The whole of a share counts its own noun's metric ("of the 4,700 casualties", "of the two captured
+    soldiers") or the deployment word describing it ("of the 11,000 troops sent"); None when nothing
+    names it, and then it is the force sent ("300 of the 11,000 soldiers have died")."""
+    noun_end = noun.end if noun is not None else whole.end
+    own = [c for c in cues if whole.end <= c.start and c.end <= noun_end and not c.value.endswith("|weak")]
+    if own:
+        return own[-1]
+    described = [c for c in cues if c.start >= noun_end and c.value.startswith(DEPLOYED) and not c.value.endswith("|weak")
+                 and same_clause(sentence, whole, c) and len(WORD.findall(sentence[noun_end:c.start])) <= 1]
+    return described[0] if described else None
+
+
 def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | None]:
     """Whether the figure may count people, judged by its own words; and the noun it counts."""
     noun = counted_noun(sentence, phrase)
     if noun is not None and noun.value != "person":
         return False, None
-    if counts_whole_army(sentence, phrase) or (noun is None and is_age_or_state(sentence, phrase)):
+    if counts_whole_army(sentence, phrase, noun) or (noun is None and is_age_or_state(sentence, phrase)):
         return False, None
-    if is_rate(sentence, phrase, noun):
+    if is_rate(sentence, phrase, noun) or is_multiplier_or_rank(sentence, phrase):
+        return False, None
+    if about_a_past_war(sentence, phrase):
         return False, None
     return True, noun
+
+
+@cache
+def not_count_words(side: str) -> tuple[str, ...]:
+    return tuple(r["phrase"].lower().split() for r in load_table("not_count_words") if r["side"] == side)
+
+
+def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
+    """"vary by a factor of three", "differ by thousands", "the lowest of the four", "three times as
+    many", "an assault group of two dozen": a multiplier, a comparison or a tactical formation's size,
+    not a count (not_count_words.tsv)."""
+    before = WORD.findall(sentence[max(0, phrase.start - 20):phrase.start].lower())
+    if any(before[-len(words):] == words for words in not_count_words("before")):
+        return True
+    after = WORD.findall(sentence[phrase.end:phrase.end + 12].lower())[:1]
+    return bool(after) and [after[0]] in not_count_words("after")
+
+
+@cache
+def past_war_pattern() -> re.Pattern:
+    wars = sorted((r["phrase"] for r in load_table("past_wars")), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in wars) + r")(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)  # one search per sentence, whichever of its figures asks
+def past_wars_in(sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where the sentence names a past war, less one that "since" leads ("its first deployment since
+    the Vietnam War" dates the deployment, it does not count that war's soldiers)."""
+    found = []
+    for war in past_war_pattern().finditer(sentence):
+        before = WORD.findall(sentence[max(0, war.start() - 12):war.start()].lower())
+        if "since" not in before[-2:]:
+            found.append(war.span())
+    return tuple(found)
+
+
+def about_a_past_war(sentence: str, phrase: NumberPhrase) -> bool:
+    """"More than 2 million Koreans died in the Korean War": a figure whose own clause names a past war
+    (past_wars.tsv) counts that war, not the deployment."""
+    for start, end in past_wars_in(sentence):
+        gap = (phrase.end, start) if start >= phrase.end else (end, phrase.start)
+        if BOUNDARY.search(sentence, *gap) is None:
+            return True
+        if end <= phrase.start and len(WORD.findall(sentence[:start])) <= WAR_LEAD_WORDS:
+            return True  # "During the Korean War, about a million Chinese soldiers fought": it opens the sentence
+        if end <= phrase.start and word_class("relative").intersection(WORD.findall(sentence[end:end + 12].lower())[:2]):
+            return True  # "the Korean War, in which, by some estimates, 2 million Koreans died": a clause about the war
+    return False
 
 
 def judge_phrase(sentence: str, phrase: NumberPhrase, noun: Match | None, metric_cues: list[Match],
                  attributions: list[Attribution], context: Context,
                  subject_words: SubjectWords, figures: list[NumberPhrase] = ()) -> dict | None:
-    cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
-    if cue is None:
+    share = share_of_whole(sentence, phrase, figures)
+    if share is not None and share.start == phrase.start:
+        # "300 of the 11,000 troops sent have died": the clause's predicate counts the share
+        cue = share_metric_cue(sentence, share, metric_cues, figures)
+    elif share is not None:
+        cue = None  # the whole: what was sent, unless its own words name it ("of the 4,700 casualties")
+    else:
+        cue = choose_metric_cue(sentence, phrase, metric_cues, noun, figures)
+    if share is not None and share.start != phrase.start:
+        cue = whole_metric_cue(sentence, phrase, noun, metric_cues)
+        metric, metric_text = (cue.value.split("|")[0], cue.text) if cue is not None else ("troops_deployed", None)
+    elif cue is None:
         metric = elliptical_metric(sentence, phrase, noun, attributions, context, metric_cues)
         if metric is None or is_speculation(sentence, phrase, None):
             return None
@@ -659,12 +780,39 @@ def is_rate(sentence: str, phrase: NumberPhrase, noun: Match | None) -> bool:
     return False
 
 
-def counts_whole_army(sentence: str, phrase: NumberPhrase) -> bool:
+def army_alternation(*classes: str) -> str:
+    phrases = sorted((r["phrase"] for r in load_table("army_words") if r["class"] in classes), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]") for p in phrases)
+
+
+@cache
+def army_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """Built from army_words.tsv: a force named before its size ("an army of 1.2 million"), a force
+    or status after it ("1.2 million-strong army", "men under arms"), and an owner right before it."""
+    before = re.compile(rf"\b(?:{army_alternation('army')})\b[^.,;]{{0,20}}?\b(?:{army_alternation('size_verb')})\s+"
+                        r"(?:about|some|around|roughly|nearly|over|more than|an estimated)?\s*$", re.IGNORECASE)
+    after = re.compile(rf"^[\s-]*(?:(?:{army_alternation('strength')})[\s-]+(?:{army_alternation('force')})|"
+                       rf"{army_alternation('army_after')}|(?:men|soldiers|troops|personnel|active personnel)?\s*"
+                       rf"(?:{army_alternation('status')})|{army_alternation('active')})\b", re.IGNORECASE)
+    owner = re.compile(rf"\b(?:{army_alternation('owner')})\s+$", re.IGNORECASE)
+    return before, after, owner
+
+
+def counts_whole_army(sentence: str, phrase: NumberPhrase, noun: Match | None = None) -> bool:
     """"an army of 1.2 million", "its 1.2 million-strong military", "more than a million men under
-    arms": the size of a whole force, not a deployment."""
+    arms", "North Korea has 1.2 million soldiers": the size of a whole force, not a deployment."""
+    before_army, after_army, owner = army_patterns()
     before = sentence[max(0, phrase.start - 40):phrase.start]
     after = sentence[phrase.end:phrase.end + 40]
-    return bool(ARMY_BEFORE.search(before) or ARMY_AFTER.match(after))
+    if before_army.search(before) or after_army.match(after):
+        return True
+    if phrase.best is None or phrase.best < WHOLE_ARMY_SIZE or noun is None or not owner.search(before):
+        return False
+    # owned and large: an army unless its clause says more than the noun ("has 200,000 troops in Russia")
+    clause_end = CLAUSE_END.search(sentence, noun.end)
+    tail = sentence[phrase.end:clause_end.start() if clause_end else len(sentence)]
+    noun_span = (noun.start - phrase.end, noun.end - phrase.end)
+    return all(noun_span[0] <= cue.start and cue.end <= noun_span[1] for cue in metric_matcher().find(tail))
 
 
 def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
