@@ -331,8 +331,14 @@ def counts_people(sentence: str, phrase: NumberPhrase) -> tuple[bool, Match | No
 
 
 @cache
-def not_count_words(side: str) -> tuple[str, ...]:
-    return tuple(r["phrase"].lower().split() for r in load_table("not_count_words") if r["side"] == side)
+def not_count_words(side: str) -> dict[int, frozenset[tuple[str, ...]]]:
+    """The table's phrases on one side of the figure, by their length in words."""
+    by_length: dict[int, set[tuple[str, ...]]] = {}
+    for row in load_table("not_count_words"):
+        if row["side"] == side:
+            words = tuple(row["phrase"].lower().split())
+            by_length.setdefault(len(words), set()).add(words)
+    return {length: frozenset(phrases) for length, phrases in by_length.items()}
 
 
 def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
@@ -340,10 +346,11 @@ def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
     many", "an assault group of two dozen": a multiplier, a comparison or a tactical formation's size,
     not a count (not_count_words.tsv)."""
     before = WORD.findall(sentence[max(0, phrase.start - 20):phrase.start].lower())
-    if any(before[-len(words):] == words for words in not_count_words("before")):
+    if any(tuple(before[-length:]) in phrases for length, phrases in not_count_words("before").items()
+           if len(before) >= length):
         return True
     after = WORD.findall(sentence[phrase.end:phrase.end + 12].lower())[:1]
-    return bool(after) and [after[0]] in not_count_words("after")
+    return bool(after) and tuple(after) in not_count_words("after").get(1, ())
 
 
 @cache
