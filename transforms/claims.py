@@ -341,13 +341,20 @@ def not_count_words(side: str) -> dict[int, frozenset[tuple[str, ...]]]:
     return {length: frozenset(phrases) for length, phrases in by_length.items()}
 
 
+@cache
+def not_count_last_words() -> frozenset[str]:
+    return frozenset(words[-1] for phrases in not_count_words("before").values() for words in phrases)
+
+
 def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
     """"vary by a factor of three", "differ by thousands", "the lowest of the four", "three times as
     many", "an assault group of two dozen": a multiplier, a comparison or a tactical formation's size,
     not a count (not_count_words.tsv)."""
     before = WORD.findall(sentence[max(0, phrase.start - 20):phrase.start].lower())
-    if any(tuple(before[-length:]) in phrases for length, phrases in not_count_words("before").items()
-           if len(before) >= length):
+    phrases_before = not_count_words("before")
+    # most figures follow no table word: one set lookup of the last word settles them
+    if before and before[-1] in not_count_last_words() and any(
+            tuple(before[-length:]) in phrases for length, phrases in phrases_before.items() if len(before) >= length):
         return True
     after = WORD.findall(sentence[phrase.end:phrase.end + 12].lower())[:1]
     return bool(after) and tuple(after) in not_count_words("after").get(1, ())
