@@ -92,7 +92,7 @@ def test_bundled_samples_cover_every_format_and_metric(prefect_server, tmp_path)
     ("corpus", 0.95, {"claimant_codes": 0.9, "section": 0.9, "qualifier": 0.9, "period": 0.9, "scope": 0.9}),
     # written apart from the extractor's rules, to measure how it generalizes (tests/holdout.md)
     ("holdout", 0.95, {"claimant_codes": 0.88, "section": 0.95, "qualifier": 0.95, "period": 0.9, "scope": 0.9}),
-    # written in one sitting after the rules of issue 12, scored but never tuned on (tests/blind.md)
+    # written after the rules of issue 12 by someone who had not read them (tests/blind.md)
     ("blind", 0.9, {"claimant_codes": 0.85, "section": 0.95, "qualifier": 0.95, "period": 0.85, "scope": 0.8}),
 ])
 def test_test_corpora_score_well(prefect_server, tmp_path, folder, min_f1, min_attribute):
