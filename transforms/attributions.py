@@ -125,12 +125,6 @@ def name_words(kind: str) -> frozenset[str]:
     return frozenset(r["word"] for r in load_table("person_name_words") if r["kind"] == kind)
 
 
-@cache
-def marker_last_words() -> frozenset[str]:
-    """The words a non-source marker ends with, and "the" ("held by the Ukrainian army")."""
-    return frozenset(non_source_markers()) | {"the"}
-
-
 def non_source_role(sentence: str, name: Match) -> str | None:
     """What a name is when it is not a source: a "place" visited or fought in, an "agent" of the event
     ("held by Ukraine"), a "platform" ("a post on X"); None for a possible source."""

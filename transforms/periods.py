@@ -375,12 +375,6 @@ def _week_days(day: date) -> Stretch:
     return monday, monday + timedelta(days=6)
 
 
-def _month_start_back(day: date, months: int) -> date:
-    """The first day of the calendar month `months` before the month of `day`."""
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 # Days of a month that "early", "mid" and "late" cover; None means the month's end.
 _MONTH_PARTS = {"early": (1, 10), "mid": (15, 15), "late": (21, None)}
 # Months of a year they cover.
