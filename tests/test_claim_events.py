@@ -31,10 +31,9 @@ def build_varied_lake(lake):
     ]
     documents, claims = [], []
     for i, (day, claimants, metric, low, high, qualifier, scope) in enumerate(rows):
-        best = (low + high) // 2 if qualifier == "range" else (low if low is not None else high)
         documents.append(document(f"doc{i}", published=day, outlet=f"Outlet {i % 3}"))
         claims.append(claim(f"claim{i}", f"doc{i}", low, high, qualifier, claimants=claimants, metric=metric,
-                            reported=day, best=best, scope=scope))
+                            reported=day, scope=scope))
     return write_lake(lake, documents, claims)
 
 

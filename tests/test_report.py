@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from test_warehouse import claim, document, write_lake  # the small-lake builder
+from test_warehouse import best_value, claim, document, write_lake  # the small-lake builder
 from warehouse.report import format_value, write_report
 
 HOSTILE = "<script>alert(1)</script>"
@@ -54,7 +54,7 @@ def build_report_lake(lake: Path) -> Path:
     for i, figure in enumerate(REPORTED_FIGURES + [REPEATED, DATED_STATEMENT]):
         day, claimants, metric, low, high, qualifier, scope = figure
         doc_id = f"doc{i}"
-        best = (low + high) // 2 if qualifier == "range" else (low if low is not None else high)
+        best = best_value(low, high, qualifier)
         sentence = f"Officials said {best:,} North Korean soldiers were involved."
         documents.append(document(doc_id, published=day, outlet=f"Outlet {i % 3}"))
         extra = {"stated_from": STATED_ON, "stated_to": STATED_ON} if figure == DATED_STATEMENT else {}
@@ -72,7 +72,7 @@ def chart_events() -> list[tuple]:
     """(claimant, metric, value_best, scope, range or point) of every KP claim event the lake above holds."""
     events = set()
     for day, claimants, metric, low, high, qualifier, scope in REPORTED_FIGURES + [DATED_STATEMENT]:
-        best = (low + high) // 2 if qualifier == "range" else (low if low is not None else high)
+        best = best_value(low, high, qualifier)
         events |= {(c, metric, best, scope, qualifier == "range") for c in (claimants or ("unattributed",))}
     derived = {("KR-NIS", "casualties", 3000, "total", False), ("KR-NIS", "casualties", 2600, "total", False)}
     return sorted(events | derived | {("UA", "troops_deployed", 13000, "total", False)})

@@ -37,10 +37,17 @@ def document(doc_id: str, outlet: str | None = "Daily Example", published: str |
     return row
 
 
+def best_value(low: int | None, high: int | None, qualifier: str) -> int:
+    """The contract's value_best: a range's midpoint rounded down, else the bound the text gives."""
+    if qualifier == "range":
+        return (low + high) // 2
+    return low if low is not None else high
+
+
 def claim(claim_id: str, doc_id: str, low: int | None, high: int | None, qualifier: str = "exact",
           claimants: tuple[str, ...] = (), metric: str = "troops_deployed", reported: str | None = "2025-01-15",
           **overrides) -> dict:
-    best = overrides.pop("best", low if low is not None else high)
+    best = overrides.pop("best", best_value(low, high, qualifier))
     reported_date = dt.date.fromisoformat(reported) if reported else None
     row = {
         "claim_id": claim_id, "doc_id": doc_id, "section": "body", "metric": metric, "subject": "KP",
