@@ -33,7 +33,8 @@ CONJUNCTION = re.compile(r"\b(?:and|or)\b|&", re.IGNORECASE)
 INVERTED_END = re.compile(r"^\s*(?:[,.;:!?]|$|\(|on\b|in\b|last\b|this\b|earlier\b)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+# not frozen (never changed after it is made): a frozen dataclass sets each field through object.__setattr__, slowly
+@dataclass(slots=True, unsafe_hash=True)
 class Attribution:
     cue_start: int
     cue_end: int

@@ -19,7 +19,7 @@ from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
                                 names_an_estimate)
-from transforms.phrase_matcher import Match, PhraseMatcher, trie_pattern
+from transforms.phrase_matcher import Match, PhraseMatcher, escaped, trie_pattern
 from transforms.scope import TOTAL, figure_scope, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
@@ -110,10 +110,9 @@ def word_set(table: str) -> frozenset[str]:
 def speculation_pattern(side: str = "before") -> re.Pattern:
     """The speculation words that stand before a figure ("could send up to 40,000") or, in its own
     clause, after it ("losses will top 20,000 if the offensive goes on")."""
-    words = sorted((r["phrase"] for r in load_table("speculation_cues") if (r["side"] or "before") == side),
-                   key=len, reverse=True)
+    words = [r["phrase"] for r in load_table("speculation_cues") if (r["side"] or "before") == side]
     # Case-sensitive: "May 2" is a date, "may reach" is speculation.
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)(?!\s+have\b)")
+    return re.compile(r"(?<!\w)(?:" + trie_pattern(map(escaped, words)) + r")(?!\w)(?!\s+have\b)")
 
 
 @cache
@@ -362,8 +361,8 @@ def is_multiplier_or_rank(sentence: str, phrase: NumberPhrase) -> bool:
 
 @cache
 def past_war_pattern() -> re.Pattern:
-    wars = sorted((r["phrase"] for r in load_table("past_wars")), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in wars) + r")(?!\w)", re.IGNORECASE)
+    wars = [r["phrase"] for r in load_table("past_wars")]
+    return re.compile(r"(?<!\w)(?:" + trie_pattern(map(escaped, wars)) + r")(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)  # one search per sentence, whichever of its figures asks

@@ -54,7 +54,8 @@ PERSONS = "persons"
 PERCENT = "percent"
 
 
-@dataclass(frozen=True)
+# not frozen (never changed after it is made): a frozen dataclass sets each field through object.__setattr__, slowly
+@dataclass(slots=True, unsafe_hash=True)
 class NumberPhrase:
     start: int  # span of the whole phrase (qualifier words included) in the input text
     end: int

@@ -69,7 +69,8 @@ from transforms.phrase_matcher import StartFinder, escaped, trie_pattern
 SPAN, AS_OF, SINCE = "span", "as_of", "since"
 
 
-@dataclass(frozen=True)
+# not frozen (never changed after it is made): a frozen dataclass sets each field through object.__setattr__, slowly
+@dataclass(slots=True, unsafe_hash=True)
 class TimeExpression:
     start: int  # span of the phrase in the input text
     end: int

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+# not frozen (never changed after it is made): a frozen dataclass sets each field through object.__setattr__, slowly
+@dataclass(slots=True, unsafe_hash=True)
 class Match:
     start: int
     end: int
