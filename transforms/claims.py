@@ -365,10 +365,19 @@ def past_war_pattern() -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + trie_pattern(map(escaped, wars)) + r")(?!\w)", re.IGNORECASE)
 
 
+@cache
+def past_war_names() -> tuple[str, ...]:
+    return tuple(r["phrase"].lower() for r in load_table("past_wars"))
+
+
 @lru_cache(maxsize=64)  # one search per sentence, whichever of its figures asks
 def past_wars_in(sentence: str) -> tuple[tuple[int, int], ...]:
     """Where the sentence names a past war, less one that "since" leads ("its first deployment since
     the Vietnam War" dates the deployment, it does not count that war's soldiers)."""
+    if sentence.isascii():  # then a war's name is in the lowered sentence as written: looking costs less than the regex
+        lowered = sentence.lower()
+        if not any(name in lowered for name in past_war_names()):
+            return ()
     found = []
     for war in past_war_pattern().finditer(sentence):
         before = WORD.findall(sentence[max(0, war.start() - 12):war.start()].lower())

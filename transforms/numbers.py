@@ -96,6 +96,7 @@ _QUALIFIER_OF = {
     (" ".join(row["phrase"].lower().split()), row["position"]): row["qualifier"] for row in _QUALIFIERS
 }
 _JOINERS = {word.lower() for word in _words("joiner")}  # "and" in "one hundred and fifty"
+_ALONE_A_NUMBER = ("small", "tens")  # kinds of word that are a number alone ("two"; not "a", "hundred")
 
 
 # ---------------------------------------------------------------- regex building
@@ -168,10 +169,26 @@ def _first_words() -> list[str]:
 
 def _number_start_pattern(words: list[str]) -> str:
     """A digit or any of words, whole where the word ends in a letter: cheaper than the number
-    pattern, which tries each of its alternatives at every word start."""
-    ending_in_word = trie_pattern(escaped(word) for word in words if word[-1].isalnum())
+    pattern, which tries each of its alternatives at every word start. A word that is no number
+    alone ("a", "several", "hundred") starts one only before another word of the number tables
+    ("a dozen", "several hundred"): "a" is in most sentences, and read there for nothing."""
+    alone = [word for word in words if word[-1].isalnum() and _stands_alone(word)]
+    leading = [word for word in words if word[-1].isalnum() and not _stands_alone(word)]
     others = [escaped(word) for word in words if not word[-1].isalnum()]
-    return rf"\b(?:\d|(?:{ending_in_word})\b" + (f"|{trie_pattern(others)}" if others else "") + ")"
+    return (rf"\b(?:\d|(?:{trie_pattern(map(escaped, alone))})\b"
+            rf"|(?:{trie_pattern(map(escaped, leading))})(?=(?:{HS}+|-){_alternation(_continuing_words())})"
+            + (f"|{trie_pattern(others)}" if others else "") + ")")
+
+
+def _stands_alone(word: str) -> bool:
+    """Whether the word read alone is a number ("two", "thousands"), as `_core_from` reads it."""
+    return _WORD_KIND.get(word, ("",))[0] in _ALONE_A_NUMBER or _normal(word) in _VAGUE_BOUNDS
+
+
+def _continuing_words() -> list[str]:
+    """The words that may follow the first word of a number phrase ("dozen" of "a dozen", "few" of "a few hundred")."""
+    vague_words = {word for row in _VAGUE for word in row["phrase"].lower().split()[1:]}
+    return sorted(set(_WORD_KIND) | _JOINERS | vague_words)
 
 
 # Where a number may start (a superset of where _CORE matches): found with one trie pattern,
@@ -300,7 +317,6 @@ def _decimal(digits: str) -> Fraction | int:
 # Table words that are one token: matched alone, such a word reads as a number only when it
 # is a small number or a tens word ("two", "forty"; not "a", "hundred"), as `_read_words` would.
 _ONE_TOKEN_WORDS = {word for word in _WORD_KIND if _WORD_TOKEN.fullmatch(word)}
-_ALONE_A_NUMBER = ("small", "tens")
 
 
 def _word_core(match: re.Match) -> _Core | None:

@@ -56,7 +56,10 @@ class PhraseMatcher:
             else:
                 self.add_matches(found, text, text, self.folded, self.folded_starts.pattern.finditer(text), False)
         if self.exact is not None:
+            folded = len(found)
             self.add_matches(found, text, text, self.exact, self.exact_starts.pattern.finditer(text), True)
+            if 0 < folded < len(found):
+                found.sort(key=start_of)  # each pattern's matches come in order; both together may not
         return remove_overlaps(found)
 
     def add_matches(self, found: list[Match], text: str, searched: str, pattern: re.Pattern,
@@ -142,18 +145,19 @@ def canonical(text: str, is_exact: bool) -> str:
     return text if is_exact else text.casefold()  # re.IGNORECASE matches "ſ" as "s"
 
 
-def remove_overlaps(matches: list[Match]) -> list[Match]:
-    """Keep the longest of overlapping matches, then sort by position."""
-    if len(matches) < 2:
-        return list(matches)
-    by_start = sorted(matches, key=lambda m: m.start)
-    if all(earlier.end <= later.start for earlier, later in zip(by_start, by_start[1:])):
+def start_of(match: Match) -> int:
+    return match.start
+
+
+def remove_overlaps(by_start: list[Match]) -> list[Match]:
+    """Keep the longest of matches (given in order of position) that overlap, in order of position."""
+    if len(by_start) < 2 or all(earlier.end <= later.start for earlier, later in zip(by_start, by_start[1:])):
         return by_start  # nothing overlaps (the common case): all are kept
     kept: list[Match] = []
-    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+    for m in sorted(by_start, key=lambda m: (-(m.end - m.start), m.start)):
         if all(m.end <= k.start or m.start >= k.end for k in kept):
             kept.append(m)
-    return sorted(kept, key=lambda m: m.start)
+    return sorted(kept, key=start_of)
 
 
 def trie_pattern(words: Iterable[Sequence[str]]) -> str:
