@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms import numbers
+from transforms import numbers, periods
 from transforms.attributions import claimant_matcher, cue_matcher
 from transforms.claims import metric_matcher, noun_matcher, subject_matcher
 from transforms.lexicon import load_table
@@ -87,3 +87,33 @@ def test_first_character_starts_pattern_finds_the_places_of_starts_pattern(phras
     texts = ["US-K U.S. (N) $X A  B Ka\u201052 Kim\u2019s KK K_ -US xUS", "K", "", "US\nUS", "UK, NIS, DPRK and HUR"]
     for text in texts + [" ".join(phrases)] + PHRASE_TEXTS:
         assert [m.start() for m in fast.finditer(text)] == [m.start() for m in plain.finditer(text)]
+
+
+def table_texts(name: str) -> list[str]:
+    rows = (Path(__file__).parent / name).read_text(encoding="utf-8").splitlines()[1:]
+    texts = [row.split("\t")[0] for row in rows if row.strip()]
+    return texts + [text.upper() for text in texts] + [text.lower() for text in texts]
+
+
+def test_number_starts_include_every_place_a_number_is_read():
+    """The start finder skips "a" and "several" before words that continue no number: it must still
+    stop wherever the number pattern reads a number ("a dozen", "a few hundred", "several thousand")."""
+    texts = table_texts("number_phrases.tsv") + ["a dozen, a-hundred, a few hundred, several thousand and a half million; a soldier"]
+    for text in texts:
+        starts = set(numbers._CORE_START.positions(text))
+        for position in range(len(text)):
+            match = numbers._CORE.match(text, position)
+            if match is not None and numbers._core_from(match) is not None:
+                assert position in starts, (text, position)
+
+
+def test_range_starts_include_every_place_a_range_is_read():
+    """Ranges are tried only at digits before a dash or joiner and at "the" before a length: every
+    place the range pattern matches must still be among them."""
+    texts = table_texts("time_expressions.tsv") + table_texts("figure_periods.tsv") + [
+        "from 9-11 December, 9 and 10 Dec., on 3rd - 5th March, the seven days to Sunday, the week ending Jan. 12"]
+    for text in texts:
+        starts = set(periods._RANGE_START.positions(text))
+        for position in range(len(text)):
+            if periods._RANGE.match(text, position) is not None:
+                assert position in starts, (text, position)

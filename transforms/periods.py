@@ -251,7 +251,18 @@ def _start_pattern(words: list[str], digit: bool = True) -> str:
 _PLAIN_START = StartFinder(_start_pattern, _first_words(
     LEAD_WORDS, DAY_WORDS, WEEKDAYS, MONTHS, NUMBER_WORDS, RELATIVE_WORDS, PART_WORDS, SEASONS, [_THE]),
     folded=True)
-_RANGE_START = StartFinder(_start_pattern, _first_words(
+
+
+def _range_start_pattern(words: list[str]) -> str:
+    """`_start_pattern` for ranges, less places where no range starts: a digit starts one only as a
+    day before a dash or a joiner ("9-11 December", "9 and 10 December"), and "the" only before a
+    length ("the seven days to Sunday"). Most digits and most "the" of a sentence are neither."""
+    named = trie_pattern(escaped(word) for word in words if word != _THE)
+    return (rf"\b(?:\d(?=\d?(?:st|nd|rd|th)?(?:\s*[-\u2013]|\s+{_RANGE_JOINER}\s))"
+            rf"|{_THE}(?=\s+(?:{_NUMBER}\s+)?{_UNIT})|(?:{named})\b)")
+
+
+_RANGE_START = StartFinder(_range_start_pattern, _first_words(
     [w for w, role in RANGE_WORDS.items() if role == "opener"], WEEKDAYS, MONTHS, [_THE]), folded=True)
 _SINCE_EVENT_START = StartFinder(lambda words: _start_pattern(words, digit=False), [_SINCE_WORD], folded=True)
 
