@@ -842,9 +842,9 @@ def is_age_or_state(sentence: str, phrase: NumberPhrase) -> bool:
     before = WORD.findall(sentence[max(0, phrase.start - 40):phrase.start].lower())
     if not before:
         return False
-    if before[-1] in ("aged", "age", "ages") or before[-2:] == ["the", "other"]:
+    if before[-1] in word_class("age_lead") or " ".join(before[-2:]) in word_class("age_pair"):
         return True
-    return before[-1] in ("is", "was") and (len(before) < 2 or before[-2] not in word_class("count_subject"))
+    return before[-1] in word_class("state_verb") and (len(before) < 2 or before[-2] not in word_class("count_subject"))
 
 
 def choose_metric_cue(sentence: str, phrase: NumberPhrase, cues: list[Match],
