@@ -924,8 +924,9 @@ def cue_cost(sentence: str, phrase: NumberPhrase, cue: Match) -> float:
     else:
         gap, direction = sentence[cue.end:phrase.start], 0.5
     words = [w.lower() for w in WORD.findall(gap)]
-    cost = sum(0.3 if w in word_class("auxiliary") else 1.0 for w in words) + 3 * len(BOUNDARY.findall(gap)) + direction
-    if direction and any(w in word_class("conjunction") for w in words):
+    auxiliaries = word_class("auxiliary")
+    cost = sum([0.3 if w in auxiliaries else 1.0 for w in words]) + 3 * len(BOUNDARY.findall(gap)) + direction
+    if direction and not word_class("conjunction").isdisjoint(words):
         cost += 2
     return cost
 

@@ -55,20 +55,15 @@ def deployment_start() -> date:
     return deployment_date("deployment_start")
 
 
-@lru_cache(maxsize=64)
-def sentence_cues(sentence: str) -> tuple[tuple[int, int, str, str, str, int, str], ...]:
-    """The sentence's scope words as (start, end, text, scope, side, reach, metric): read once for all
-    its figures, each of which keeps those of its own clause."""
+def clause_cues(sentence: str, start: int, end: int) -> list[tuple[int, int, str, str, str, int, str]]:
+    """The scope words of one clause, sentence[start:end] (a figure's scope words stand in it), as (start,
+    end, text, scope, side, reach, metric). Only the clause is read: no scope phrase holds a clause break,
+    so none crosses the clause's bounds."""
     found = []
-    for cue in cue_matcher().find(sentence):
+    for cue in cue_matcher().find(sentence[start:end]):
         scope, side, reach, metric = cue.value.split("|")
-        found.append((cue.start, cue.end, cue.text, scope, side, int(reach), metric))
-    return tuple(found)
-
-
-def clause_cues(sentence: str, start: int, end: int) -> tuple[tuple[int, int, str, str, str, int, str], ...]:
-    """The scope words of one clause, sentence[start:end] (a figure's scope words stand in it)."""
-    return tuple(cue for cue in sentence_cues(sentence) if start <= cue[0] and cue[1] <= end)
+        found.append((start + cue.start, start + cue.end, cue.text, scope, side, int(reach), metric))
+    return found
 
 
 @lru_cache(maxsize=64)
@@ -154,8 +149,6 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     scope words of its clause. `noun` is the span of the noun it counts, `predicate` that of its
     metric words: the clause reaches far enough to hold both ("plans to deploy another 6,000").
     A `total` with words ("since", "so far") is a running count that no time window makes an increment."""
-    if not sentence_cues(sentence):
-        return TOTAL, None  # the common case
     low, high = number
     for span in (noun, predicate):
         if span is not None:
@@ -163,7 +156,7 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     clause = clause_span(sentence, low, high)
     cues = clause_cues(sentence, *clause)
     if not cues:
-        return TOTAL, None
+        return TOTAL, None  # the common case
     found: dict[str, str] = {}
     for start, end, text, scope, side, reach, only_metric in cues:
         if (only_metric and only_metric != metric) or scope in found:
