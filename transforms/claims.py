@@ -18,9 +18,9 @@ from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
-                                names_an_estimate)
+                                follows_a_speech_verb, names_an_estimate)
 from transforms.phrase_matcher import Match, PhraseMatcher, escaped, trie_pattern
-from transforms.scope import TOTAL, figure_scope, window_scope
+from transforms.scope import TOTAL, figure_scope, window_mark, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
 from transforms.sentences import split_sentences
@@ -208,7 +208,8 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words, phrases)
         if claim is None:
             continue
-        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published)
+        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published,
+                   [counted for counted, _ in counts])
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
@@ -448,11 +449,15 @@ def time_expressions(sentence: str, published: date | None) -> tuple:
                  if dateline is None or t.start >= dateline.end())
 
 
-def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
+def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None,
+               figures: list[NumberPhrase] = ()) -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
-    resolving time words is the costliest step)."""
+    resolving time words is the costliest step). `figures` are the sentence's counted figures."""
     every = time_expressions(sentence, published)
-    expression, stated = governing_time(sentence, dated_over_measured(every), phrase, metric_cues)
+    times = dated_over_measured(every)
+    if times and len(figures) > 1:
+        times = [t for t in times if not owned_by_an_earlier_figure(sentence, t, phrase, figures)]
+    expression, stated = governing_time(sentence, times, phrase, metric_cues)
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     if stated and period_end is not None:
@@ -462,6 +467,22 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
     claim.update(reported_date=published, period_start=period_start, period_end=period_end,
                  period_text=expression.text if expression is not None else None,
                  stated_from=stated_from, stated_to=stated_to)
+
+
+def owned_by_an_earlier_figure(sentence: str, expression, phrase: NumberPhrase, figures: list[NumberPhrase]) -> bool:
+    """"NIS said about 2,000 dead back in September and the regime admits nine", "the 11,000 sent in 2024
+    and the 3,000 who followed": time words right after another figure, in its clause, are that figure's,
+    not a later one's; unless only a conjunction stands between them and the later figure ("300 were
+    killed in December and about 2,700 wounded": one time for both)."""
+    if expression.end > phrase.start:
+        return False
+    earlier = None
+    for figure in figures:
+        if figure.end <= expression.start:
+            earlier = figure
+    if earlier is None or not in_figure_clause(sentence, expression, earlier):
+        return False
+    return any(w not in word_class("conjunction") for w in WORD.findall(sentence[expression.end:phrase.start].lower()))
 
 
 def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match]):
@@ -482,7 +503,7 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
             return None, False
         if dates_a_statement(sentence, only, metric_cues, phrase):
             return only, True
-        return (only, False) if opens_the_sentence(sentence, only) else (None, False)
+        return (only, False) if opens_the_sentence(sentence, only, phrase) else (None, False)
     own = [t for t in times if in_figure_clause(sentence, t, phrase)]
     if own:
         expression = nearest(own, phrase)
@@ -492,7 +513,7 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
             continue
         if dates_a_statement(sentence, expression, metric_cues, phrase):
             return expression, True
-        if opens_the_sentence(sentence, expression):
+        if opens_the_sentence(sentence, expression, phrase):
             return expression, False
     return None, False
 
@@ -510,6 +531,7 @@ def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on:
 
 def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     return (dates_the_statement(sentence, expression)  # the cheaper tests first
+            or states_the_figure(sentence, expression, metric_cues, phrase)
             or opens_a_statement(sentence, expression, metric_cues, phrase)
             or precedes_a_statement(sentence, expression, metric_cues, phrase)
             or near_statement_words(sentence, expression, metric_cues, phrase)
@@ -542,12 +564,17 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
+        label = LABEL_COLON.match(gap) if ":" in gap[:4] and not LABEL_LEAD.sub("", sentence[:phrase.start]) else None
+        gap = gap[label.end():] if label else gap  # "11,000: the soldiers sent last year": a label and its gloss
     if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None and (
             not (" and " in gap or " or " in gap) or BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None):
         return False
     return not may_open_a_clause(gap) or clause_openers().search(gap) is None
 
 
+# A figure opening its line as a label ("11,000: the soldiers ...", "**3,000**: ..."): the colon glosses it.
+LABEL_COLON = re.compile(r"^[*_]*:")
+LABEL_LEAD = re.compile(r"[\s*_\-\u2022]+")
 # the characters of BOUNDARY: a gap without any has no break (a cheap test before the regex)
 BREAK_CHARACTERS = frozenset(",;:()\u2014\u2013-")
 
@@ -572,6 +599,9 @@ def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         return False
     for opener in clause_openers().finditer(sentence, reach, expression.start):
         if BOUNDARY.search(sentence, opener.end(), expression.start) is None:  # the first in the time words' stretch
+            if expression.end <= phrase.start and BOUNDARY.search(sentence, expression.end, phrase.start) is None \
+                    and follows_a_speech_verb(sentence, expression):
+                return False  # "whose spy agency said in October 2024 that 1,500 ...": the clause states the figure
             return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
     return False
 
@@ -579,15 +609,19 @@ def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
 RELATIVE_CLAUSE_REACH = 150
 
 
-def opens_the_sentence(sentence: str, expression) -> bool:
+def opens_the_sentence(sentence: str, expression, phrase: NumberPhrase | None = None) -> bool:
     """"Since October, 4,000 have been killed", "Two weeks ago Shoigu flew to Pyongyang and ...":
     time words at the head of a sentence govern all of it; so do time words set off on their own at
-    its end ("lost 4,000 troops, including 600 killed, since October.")."""
+    its end ("lost 4,000 troops, including 600 killed, since October."). Time words heading a part
+    after a colon or semicolon govern that part only ("counted 300 dead; by September, 2,000")."""
     lead = sentence[:expression.start]
     dateline = DATELINE.match(lead)
-    lead = SENTENCE_HEAD.split(lead[dateline.end() if dateline else 0:])[-1]
-    if BOUNDARY.search(lead) is None and len(WORD.findall(lead)) <= 2:
-        return True
+    head_end = dateline.end() if dateline else 0
+    for head in SENTENCE_HEAD.finditer(lead, head_end):
+        head_end = head.end()
+    part = lead[head_end:]
+    if BOUNDARY.search(part) is None and len(WORD.findall(part)) <= 2:
+        return phrase is None or phrase.start >= head_end
     lead = sentence[:expression.start]
     return bool(TRAILING_TIME.search(lead)) and not sentence[expression.end:].strip(" .!?\"'\u201d")
 
@@ -995,6 +1029,30 @@ def nearest(times, phrase: NumberPhrase):
     return min(times, key=lambda t: distance(t, phrase), default=None)
 
 
+# How far before a figure a speech verb whose very object it is may start ("Seoul said 600 dead").
+SPEECH_REACH = 16
+# How many words (its noun, "back") may stand between such a figure and the time words.
+STATED_OBJECT_WORDS = 3
+PARTICIPLE = re.compile(r"\w(?:ed|en)\b", re.IGNORECASE)
+
+
+def states_the_figure(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"Seoul said 600 dead back in April": time words right after a figure that is the very object of a
+    speech verb in the past, with only its noun between, date the statement. Not after a verb in the
+    present ("Pentagon says over 1,000 casualties last week": the saying is now), a participle ("said
+    3,000 killed in January" dates the killing), a window ("last week alone") or a span ("in one week")."""
+    if expression.start < phrase.end:
+        return False
+    gap = sentence[phrase.end:expression.start]
+    if len(WORD.findall(gap)) > STATED_OBJECT_WORDS or BOUNDARY.search(gap) is not None \
+            or PARTICIPLE.search(gap) is not None or not events_free(sentence, phrase.end, expression.start, metric_cues):
+        return False
+    spoken = sentence[max(0, phrase.start - SPEECH_REACH):phrase.start].rstrip()
+    if not spoken or spoken.endswith("s") or window_mark(sentence, expression.end) is not None:
+        return False
+    return any(cue.end == len(spoken) for cue in statement_cues().find(spoken))
+
+
 def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"On December 23, 2024, South Korea's Joint Chiefs of Staff estimated ...", "- Oct 2024: Seoul's
     spy agency says ...", "At the ceremony on Friday, Kim told ...": time words that open the sentence
@@ -1012,7 +1070,20 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
             return False
         # "Over the past year, the General Staff said, units have lost 3,500": a parenthesis
         return not rest[cue.end:cue.end + 2].lstrip().startswith(",")
-    return False
+    return opens_an_estimate(sentence, expression, metric_cues, phrase)
+
+
+def opens_an_estimate(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"In January, the agency's count was about 300 dead", "Last month, the military raised its figure to
+    4,000": opening time words that date the estimate the figure is given as (a count, a figure, a tally),
+    with no words of the events between; a measured span ("Over the past week, the tally rose by 500")
+    counts the events."""
+    if expression.measured or expression.end > phrase.start:
+        return False
+    estimate = statement_words("estimate").search(sentence, expression.end, phrase.start)
+    if estimate is None or len(WORD.findall(sentence[expression.end:estimate.start()])) > ESTIMATE_GAP_WORDS:
+        return False
+    return not any(expression.end <= m.start < phrase.start for m in metric_cues)
 
 
 FOLLOWS_REACH = 100
