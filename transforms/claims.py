@@ -18,9 +18,9 @@ from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
-                                follows_a_speech_verb, names_an_estimate)
+                                follows_a_speech_verb, names_an_estimate, referred_expression)
 from transforms.phrase_matcher import Match, PhraseMatcher, escaped, trie_pattern
-from transforms.scope import TOTAL, figure_scope, window_mark, window_scope
+from transforms.scope import TOTAL, Span, figure_scope, window_mark, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
 from transforms.sentences import split_sentences
@@ -69,6 +69,11 @@ class Context(SourceRegister):
     subject: str | None = None
     # the metric of the last figure of each value: "The Pentagon said 11,000" restates the 11,000 counted before
     value_metrics: dict = field(default_factory=dict)
+    # the span of the sentence before the current one: the date "that month" or "the same day" refers to
+    previous: tuple[int, int] = (0, 0)
+    # claimants -> (stated_from, stated_to) of their latest dated statement in the body, for the figures a
+    # reference back to them gives later ("..., the ministry said on Sunday." ... "..., the ministry said.")
+    statement_dates: dict = field(default_factory=dict)
 
 
 @cache
@@ -146,6 +151,7 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
             context.metric = context.subject = None
         context.paragraph_end = newline
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
+        context.previous = (start, end)
     credit_restated_figures(claims)
     inherit_scope(text, claims)
     return claims
@@ -209,13 +215,45 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         if claim is None:
             continue
         add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published,
-                   [counted for counted, _ in counts])
+                   [counted for counted, _ in counts], text[context.previous[0]:context.previous[1]])
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
+        carry_statement_date(claim, attributions, context)
         found.append(claim)
     context.remember(attributions, sentence)
     return found
+
+
+def carry_statement_date(claim: dict, attributions: list[Attribution], context: Context) -> None:
+    """A body figure whose source is only referred back to ("..., the ministry said.", "He called the
+    6,000-strong contingent ...", a paragraph its source opened) and whose own sentence has no time words
+    stands as of the day that source's statement was dated, as a "said on Sunday" in its own sentence
+    would (contract: Periods); a source named afresh without a date makes a new, undated statement.
+    One lookup a figure: linear in the document."""
+    codes = tuple(claim["claimants"])
+    if not codes or claim["section"] != BODY:
+        return
+    if claim["stated_to"] is not None:
+        if dated_by_a_speech_verb(claim["sentence"], claim["period_text"]):
+            context.statement_dates[codes] = (claim["stated_from"], claim["stated_to"])
+        return  # an estimate's or an earlier level's date ("up from 3,000 in January") is not the statement's
+    if not context.statement_dates:
+        return
+    if any(a.claimants for a in attributions):
+        context.statement_dates.pop(codes, None)
+        return
+    if claim["period_text"] is not None:
+        return
+    dates = context.statement_dates.get(codes)
+    if dates is not None:
+        claim.update(period_end=dates[1], stated_from=dates[0], stated_to=dates[1])
+
+
+def dated_by_a_speech_verb(sentence: str, period_text: str) -> bool:
+    """Whether the time words date the saying itself ("the ministry said on Sunday", "On Monday, the NIS told")."""
+    at = sentence.find(period_text)
+    return at >= 0 and dates_the_statement(sentence, Span(at, at + len(period_text)))
 
 
 def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: list[dict]) -> None:
@@ -450,10 +488,13 @@ def time_expressions(sentence: str, published: date | None) -> tuple:
 
 
 def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None,
-               figures: list[NumberPhrase] = ()) -> None:
+               figures: list[NumberPhrase] = (), previous: str = "") -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
-    resolving time words is the costliest step). `figures` are the sentence's counted figures."""
+    resolving time words is the costliest step). `figures` are the sentence's counted figures, `previous`
+    the sentence before, whose dates "that month" or "the same day" may refer to."""
     every = time_expressions(sentence, published)
+    if published is not None:
+        every = with_references(sentence, every, previous, published)
     times = dated_over_measured(every)
     if times and len(figures) > 1:
         times = [t for t in times if not owned_by_an_earlier_figure(sentence, t, phrase, figures)]
@@ -483,6 +524,41 @@ def owned_by_an_earlier_figure(sentence: str, expression, phrase: NumberPhrase, 
     if earlier is None or not in_figure_clause(sentence, expression, earlier):
         return False
     return any(w not in word_class("conjunction") for w in WORD.findall(sentence[expression.end:phrase.start].lower()))
+
+
+@cache
+def reference_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], f"{r['unit']}|{r['offset'] or 0}", False) for r in load_table("time_references")])
+
+
+@cache
+def reference_words() -> tuple[str, ...]:
+    """The last word of every reference ("day", "month"): a cheap test before the matcher."""
+    return tuple(sorted({r["phrase"].split()[-1] for r in load_table("time_references")}))
+
+
+@lru_cache(maxsize=256)
+def with_references(sentence: str, times: tuple, previous: str, published: date) -> tuple:
+    """The sentence's time words with those that refer back ("that month", "the same day") resolved to
+    the date named last before them: in the sentence, else in the sentence before (contract: Periods,
+    a period the text says). Only the one sentence before is read: linear in the document."""
+    lowered = sentence.lower()
+    if not any(word in lowered for word in reference_words()):
+        return times  # the common case
+    found = list(times)
+    for reference in reference_matcher().find(sentence):
+        if any(t.start <= reference.start < t.end for t in times):
+            continue
+        before = [t for t in times if t.end <= reference.start and t.last_day is not None]
+        if not before and previous:
+            before = [t for t in time_expressions(previous, published) if t.last_day is not None]
+        if not before:
+            continue
+        unit, offset = reference.value.split("|")
+        expression = referred_expression(sentence, reference.start, reference.end, unit, int(offset), before[-1], published)
+        if expression is not None:
+            found.append(expression)
+    return tuple(sorted(found, key=lambda t: t.start)) if len(found) > len(times) else times
 
 
 def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match]):
@@ -1083,7 +1159,8 @@ def opens_an_estimate(sentence: str, expression, metric_cues: list[Match], phras
     estimate = statement_words("estimate").search(sentence, expression.end, phrase.start)
     if estimate is None or len(WORD.findall(sentence[expression.end:estimate.start()])) > ESTIMATE_GAP_WORDS:
         return False
-    return not any(expression.end <= m.start < phrase.start for m in metric_cues)
+    # another figure's metric words may stand between ("the count was about 300 dead and 2,700 wounded")
+    return not any(expression.end <= m.start < phrase.start and is_predicate(sentence, m) for m in metric_cues)
 
 
 FOLLOWS_REACH = 100

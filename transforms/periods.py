@@ -865,6 +865,21 @@ def _without_overlaps(candidates: list[tuple[int, TimeExpression]]) -> list[Time
     return chosen
 
 
+def referred_expression(text: str, start: int, end: int, unit: str, offset: int, antecedent: TimeExpression,
+                        reported: date | None) -> TimeExpression | None:
+    """Time words at text[start:end] that refer back to a date named before them ("that month", "the same
+    day", time_references): the day, week, month or year around the antecedent's last day."""
+    day = antecedent.named_last or antecedent.last_day if antecedent.kind == SINCE else antecedent.last_day
+    if day is None:
+        return None
+    if unit == "day":
+        day = day + timedelta(days=offset)
+        stretch = (day, day)
+    else:
+        stretch = {"week": _week_days, "month": _month_days, "year": _year_days}[unit](day)
+    return _expression(text, start, end, SPAN, stretch, reported)
+
+
 def figure_period(expression: TimeExpression | None, stated: bool,
                   reported: date | None) -> tuple[date | None, date | None]:
     """(period_start, period_end) of a figure governed by `expression` (contract: Periods).
