@@ -498,7 +498,7 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
     times = dated_over_measured(every)
     if times and len(figures) > 1:
         times = [t for t in times if not owned_by_an_earlier_figure(sentence, t, phrase, figures)]
-    expression, stated = governing_time(sentence, times, phrase, metric_cues)
+    expression, stated = governing_time(sentence, times, phrase, metric_cues, claim["metric"] == DEPLOYED[:-1])
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     if stated and period_end is not None:
@@ -561,7 +561,27 @@ def with_references(sentence: str, times: tuple, previous: str, published: date)
     return tuple(sorted(found, key=lambda t: t.start)) if len(found) > len(times) else times
 
 
-def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match]):
+PAST_VERB = re.compile(r"[a-z]+ed")
+
+
+def tells_when_they_went(sentence: str, expression, phrase: NumberPhrase) -> bool:
+    """"the 3,000 reinforcements who followed in January and February", "1,500 troops that were moved there
+    in March": a relative clause right after a deployment figure's noun, whose opener is its subject (a verb
+    follows at once), tells when those troops went; "the 1,000 sappers that Kim promised in June" does not."""
+    if expression.start < phrase.end:
+        return False
+    gap = sentence[phrase.end:expression.start]
+    if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None:
+        return False
+    opener = clause_openers().search(gap)
+    if opener is None or len(WORD.findall(gap[:opener.start()])) > NOUN_WORDS \
+            or clause_openers().search(gap, opener.end()) is not None:
+        return False
+    verb = WORD.findall(gap[opener.end():])[:1]
+    return bool(verb) and (verb[0] in word_class("auxiliary") or PAST_VERB.fullmatch(verb[0]) is not None)
+
+
+def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match], deployed: bool = False):
     """The time words that govern the figure, and whether they date a statement rather than the events.
 
     Time words govern the figure of their own clause: the nearest of those wins over nearer ones in
@@ -573,14 +593,15 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
         return None, False
     if len(times) == 1:  # the common case, without sorting
         only = times[0]
-        if in_figure_clause(sentence, only, phrase):
+        if in_figure_clause(sentence, only, phrase) or (deployed and tells_when_they_went(sentence, only, phrase)):
             return only, dates_a_statement(sentence, only, metric_cues, phrase)
         if in_relative_clause(sentence, only, phrase):
             return None, False
         if dates_a_statement(sentence, only, metric_cues, phrase):
             return only, True
         return (only, False) if opens_the_sentence(sentence, only, phrase) else (None, False)
-    own = [t for t in times if in_figure_clause(sentence, t, phrase)]
+    own = [t for t in times if in_figure_clause(sentence, t, phrase)
+           or (deployed and tells_when_they_went(sentence, t, phrase))]
     if own:
         expression = nearest(own, phrase)
         return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
