@@ -45,6 +45,10 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
 - A bare month or year is read before an estimate word ("April's estimate of 600", "the agency's
   December count"): it dates that estimate. "from December, when the agency said 100": a stated
   "since" phrase stands as of its named start's last day (`named_last`).
+- "October last year", "March this year": that month of the year before, or of the reported year.
+- "that month", "the same day", "the following day" (time_references) refer back to the date named
+  last before them, in their sentence or the one before (`referred_expression`; found in
+  transforms/claims.py, `with_references`).
 - Which time words govern which figure (own clause first, statements, openers) is decided in
   transforms/claims.py (`governing_time`).
 - An undated document (reported None) resolves only phrases that carry their own year
