@@ -215,7 +215,7 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         if claim is None:
             continue
         add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published,
-                   [counted for counted, _ in counts], text[context.previous[0]:context.previous[1]])
+                   [counted for counted, _ in counts], (text, *context.previous))
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
@@ -231,6 +231,8 @@ def carry_statement_date(claim: dict, attributions: list[Attribution], context: 
     stands as of the day that source's statement was dated, as a "said on Sunday" in its own sentence
     would (contract: Periods); a source named afresh without a date makes a new, undated statement.
     One lookup a figure: linear in the document."""
+    if claim["stated_to"] is None and not context.statement_dates:
+        return  # the common case: nothing dated to keep or to give
     codes = tuple(claim["claimants"])
     if not codes or claim["section"] != BODY:
         return
@@ -488,13 +490,13 @@ def time_expressions(sentence: str, published: date | None) -> tuple:
 
 
 def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None,
-               figures: list[NumberPhrase] = (), previous: str = "") -> None:
+               figures: list[NumberPhrase] = (), previous: tuple[str, int, int] = ("", 0, 0)) -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
     resolving time words is the costliest step). `figures` are the sentence's counted figures, `previous`
-    the sentence before, whose dates "that month" or "the same day" may refer to."""
+    the text and span of the sentence before, whose dates "that month" or "the same day" may refer to."""
     every = time_expressions(sentence, published)
-    if published is not None:
-        every = with_references(sentence, every, previous, published)
+    if published is not None and references_in(sentence):
+        every = with_references(sentence, every, previous[0][previous[1]:previous[2]], published)
     times = dated_over_measured(every)
     if times and len(figures) > 1:
         times = [t for t in times if not owned_by_an_earlier_figure(sentence, t, phrase, figures)]
@@ -532,21 +534,32 @@ def reference_matcher() -> PhraseMatcher:
 
 
 @cache
-def reference_words() -> tuple[str, ...]:
-    """The last word of every reference ("day", "month"): a cheap test before the matcher."""
-    return tuple(sorted({r["phrase"].split()[-1] for r in load_table("time_references")}))
+def reference_tails() -> tuple[str, ...]:
+    """The last two words of every reference ("same day", "that month"; "That month" opening a sentence):
+    a cheap test before the matcher (a unit word alone, "day" of "Monday", is too common)."""
+    tails = set()
+    for row in load_table("time_references"):
+        words = row["phrase"].split()
+        tails.add(" ".join(words[-2:]))
+        if len(words) == 2:
+            tails.add(row["phrase"].capitalize())
+    return tuple(sorted(tails))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=256)  # one search per sentence, whichever of its figures asks
+def references_in(sentence: str) -> tuple[Match, ...]:
+    """The sentence's time words that refer back ("that month", "the same day"): none in most."""
+    if not any(tail in sentence for tail in reference_tails()):
+        return ()
+    return tuple(reference_matcher().find(sentence))
+
+
 def with_references(sentence: str, times: tuple, previous: str, published: date) -> tuple:
     """The sentence's time words with those that refer back ("that month", "the same day") resolved to
     the date named last before them: in the sentence, else in the sentence before (contract: Periods,
     a period the text says). Only the one sentence before is read: linear in the document."""
-    lowered = sentence.lower()
-    if not any(word in lowered for word in reference_words()):
-        return times  # the common case
     found = list(times)
-    for reference in reference_matcher().find(sentence):
+    for reference in references_in(sentence):
         if any(t.start <= reference.start < t.end for t in times):
             continue
         before = [t for t in times if t.end <= reference.start and t.last_day is not None]
