@@ -310,3 +310,49 @@ def test_an_impossible_dotted_date_is_no_date():
     from transforms.metadata import parse_published_date
 
     assert parse_published_date("31.02.2025") is None
+
+
+def _claims_of_text(text: str, published: date) -> dict:
+    from transforms.claims import extract_claims
+
+    return {c["number_text"]: c for c in extract_claims(text, [("body", 0, len(text))], published)}
+
+
+def test_time_words_that_refer_back_take_the_date_named_before_them():
+    """"that month", "the same day" (time_references) mean the date named last before them: in the
+    sentence before, or earlier in their own sentence."""
+    claims = _claims_of_text("Moscow first admitted the deployment in March. Seoul's spy agency estimated that month "
+                             "that roughly 12,000 soldiers had gone.", date(2025, 6, 2))
+    assert (claims["roughly 12,000"]["period_start"], claims["roughly 12,000"]["period_end"]) == (None, date(2025, 3, 31))
+    claims = _claims_of_text("The agency said on Monday that 300 soldiers had died, and Kyiv put its count at 500 "
+                             "the following day.", date(2024, 12, 31))
+    assert claims["500"]["period_end"] == date(2024, 12, 31) and claims["300"]["period_end"] == date(2024, 12, 30)
+
+
+def test_a_reference_with_nothing_dated_before_it_dates_nothing():
+    claims = _claims_of_text("Seoul's spy agency estimated that month that roughly 12,000 soldiers had gone.", date(2025, 6, 2))
+    assert claims["roughly 12,000"]["period_end"] == date(2025, 6, 2)
+
+
+def test_a_source_referred_back_to_keeps_the_date_of_its_statement():
+    """"..., the defence ministry said on Friday." then "..., the ministry said.": the same statement, so the
+    later figure stands as of Friday too; a source named afresh without a date makes an undated statement."""
+    text = ("North Korean units have lost more than 5,000 men, Britain's defence ministry said on Friday.\n"
+            "That is almost half of the roughly 12,000 troops sent to Kursk, the ministry said.")
+    claims = _claims_of_text(text, date(2025, 5, 5))
+    assert claims["roughly 12,000"]["period_end"] == date(2025, 5, 2)
+    assert claims["roughly 12,000"]["stated_to"] == date(2025, 5, 2)
+    text = ("North Korean units have lost more than 5,000 men, Britain's defence ministry said on Friday.\n"
+            "Britain's defence ministry has also said that roughly 12,000 troops were sent to Kursk.\n"
+            "About 1,000 of them are engineers, the ministry said.")
+    claims = _claims_of_text(text, date(2025, 5, 5))
+    assert claims["roughly 12,000"]["period_end"] == date(2025, 5, 5)
+    assert claims["About 1,000"]["period_end"] == date(2025, 5, 5)
+
+
+def test_an_earlier_level_is_not_the_date_of_the_statement():
+    """"up from 3,000 in January, the agency said": January dates the earlier level, not the saying."""
+    text = ("The toll rose to 4,200, up from 3,000 in January, the spy agency told lawmakers.\n"
+            "About 500 of those had died, the agency said.")
+    claims = _claims_of_text(text, date(2025, 4, 30))
+    assert claims["About 500"]["period_end"] == date(2025, 4, 30)

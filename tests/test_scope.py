@@ -110,9 +110,9 @@ def test_running_count_words_veto_a_window_unless_they_are_the_window():
 def test_scope_cue_table_rows_are_well_formed():
     """A mistyped scope or side in the table would silently never apply."""
     for row in load_table("scope_cues"):
-        assert row["scope"] in {"total", "increment", "part", "planned"}, row
-        assert row["side"] in {"before", "after", "next", "noun", "lead", "clause", "definite", "window"}, row
-        assert row["side"] not in {"before", "after", "next", "definite"} or row["reach"].isdigit(), row
+        assert row["scope"] in {"total", "increment", "part", "planned", "sum"}, row
+        assert row["side"] in {"before", "after", "next", "noun", "lead", "clause", "definite", "window", "either"}, row
+        assert row["side"] not in {"before", "after", "next", "definite", "either"} or row["reach"].isdigit(), row
 
 
 def test_every_scope_phrase_has_one_row():

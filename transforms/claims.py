@@ -18,9 +18,9 @@ from transforms.attributions import WORD, Attribution
 from transforms.lexicon import load_table
 from transforms.numbers import NumberPhrase, find_number_phrases
 from transforms.periods import (SINCE, dated_over_measured, dates_the_statement, figure_period, find_time_expressions,
-                                names_an_estimate)
+                                follows_a_speech_verb, names_an_estimate, referred_expression)
 from transforms.phrase_matcher import Match, PhraseMatcher, escaped, trie_pattern
-from transforms.scope import TOTAL, figure_scope, window_scope
+from transforms.scope import TOTAL, Span, figure_scope, window_mark, window_scope
 from transforms.sections import section_at
 from transforms.source_register import SourceRegister, credit_restated_figures, sentence_attributions
 from transforms.sentences import split_sentences
@@ -69,6 +69,11 @@ class Context(SourceRegister):
     subject: str | None = None
     # the metric of the last figure of each value: "The Pentagon said 11,000" restates the 11,000 counted before
     value_metrics: dict = field(default_factory=dict)
+    # the span of the sentence before the current one: the date "that month" or "the same day" refers to
+    previous: tuple[int, int] = (0, 0)
+    # claimants -> (stated_from, stated_to) of their latest dated statement in the body, for the figures a
+    # reference back to them gives later ("..., the ministry said on Sunday." ... "..., the ministry said.")
+    statement_dates: dict = field(default_factory=dict)
 
 
 @cache
@@ -146,6 +151,7 @@ def extract_claims(text: str, sections: list[tuple[str, int, int]], published_da
             context.metric = context.subject = None
         context.paragraph_end = newline
         claims.extend(sentence_claims(text, start, end, sections, published_date, context))
+        context.previous = (start, end)
     credit_restated_figures(claims)
     inherit_scope(text, claims)
     return claims
@@ -208,13 +214,48 @@ def sentence_claims(text: str, start: int, end: int, sections, published: date |
         claim = judge_phrase(sentence, phrase, noun, metric_cues, attributions, context, subject_words, phrases)
         if claim is None:
             continue
-        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published)
+        add_period(claim, share_period_sentence(sentence, phrase, phrases, metric_cues), phrase, metric_cues, published,
+                   [counted for counted, _ in counts], (text, *context.previous))
         add_window_scope(claim, sentence, phrase, found)
         claim.update(section=section_at(sections, start + phrase.start), sentence=sentence,
                      span_start=start + phrase.start, span_end=start + phrase.end)
+        carry_statement_date(claim, attributions, context)
         found.append(claim)
     context.remember(attributions, sentence)
     return found
+
+
+def carry_statement_date(claim: dict, attributions: list[Attribution], context: Context) -> None:
+    """A body figure whose source is only referred back to ("..., the ministry said.", "He called the
+    6,000-strong contingent ...", a paragraph its source opened) and whose own sentence has no time words
+    stands as of the day that source's statement was dated, as a "said on Sunday" in its own sentence
+    would (contract: Periods); a source named afresh without a date makes a new, undated statement.
+    One lookup a figure: linear in the document."""
+    if claim["stated_to"] is None and not context.statement_dates:
+        return  # the common case: nothing dated to keep or to give
+    codes = tuple(claim["claimants"])
+    if not codes or claim["section"] != BODY:
+        return
+    if claim["stated_to"] is not None:
+        if dated_by_a_speech_verb(claim["sentence"], claim["period_text"]):
+            context.statement_dates[codes] = (claim["stated_from"], claim["stated_to"])
+        return  # an estimate's or an earlier level's date ("up from 3,000 in January") is not the statement's
+    if not context.statement_dates:
+        return
+    if any(a.claimants for a in attributions):
+        context.statement_dates.pop(codes, None)
+        return
+    if claim["period_text"] is not None:
+        return
+    dates = context.statement_dates.get(codes)
+    if dates is not None:
+        claim.update(period_end=dates[1], stated_from=dates[0], stated_to=dates[1])
+
+
+def dated_by_a_speech_verb(sentence: str, period_text: str) -> bool:
+    """Whether the time words date the saying itself ("the ministry said on Sunday", "On Monday, the NIS told")."""
+    at = sentence.find(period_text)
+    return at >= 0 and dates_the_statement(sentence, Span(at, at + len(period_text)))
 
 
 def add_window_scope(claim: dict, sentence: str, phrase: NumberPhrase, earlier: list[dict]) -> None:
@@ -457,11 +498,18 @@ def time_expressions(sentence: str, published: date | None) -> tuple:
                  if dateline is None or t.start >= dateline.end())
 
 
-def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None) -> None:
+def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: list[Match], published: date | None,
+               figures: list[NumberPhrase] = (), previous: tuple[str, int, int] = ("", 0, 0)) -> None:
     """The period from the time words that govern the figure (read only for figures that are claims:
-    resolving time words is the costliest step)."""
+    resolving time words is the costliest step). `figures` are the sentence's counted figures, `previous`
+    the text and span of the sentence before, whose dates "that month" or "the same day" may refer to."""
     every = time_expressions(sentence, published)
-    expression, stated = governing_time(sentence, dated_over_measured(every), phrase, metric_cues)
+    if published is not None and references_in(sentence):
+        every = with_references(sentence, every, previous[0][previous[1]:previous[2]], published)
+    times = dated_over_measured(every)
+    if times and len(figures) > 1:
+        times = [t for t in times if not owned_by_an_earlier_figure(sentence, t, phrase, figures)]
+    expression, stated = governing_time(sentence, times, phrase, metric_cues, claim["metric"] == DEPLOYED[:-1])
     period_start, period_end = figure_period(expression, stated, published)
     stated_from, stated_to = statement_dates(expression) if stated else (None, None)
     if stated and period_end is not None:
@@ -473,7 +521,89 @@ def add_period(claim: dict, sentence: str, phrase: NumberPhrase, metric_cues: li
                  stated_from=stated_from, stated_to=stated_to)
 
 
-def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match]):
+def owned_by_an_earlier_figure(sentence: str, expression, phrase: NumberPhrase, figures: list[NumberPhrase]) -> bool:
+    """"NIS said about 2,000 dead back in September and the regime admits nine", "the 11,000 sent in 2024
+    and the 3,000 who followed": time words right after another figure, in its clause, are that figure's,
+    not a later one's; unless only a conjunction stands between them and the later figure ("300 were
+    killed in December and about 2,700 wounded": one time for both)."""
+    if expression.end > phrase.start:
+        return False
+    earlier = None
+    for figure in figures:
+        if figure.end <= expression.start:
+            earlier = figure
+    if earlier is None or not in_figure_clause(sentence, expression, earlier):
+        return False
+    return any(w not in word_class("conjunction") for w in WORD.findall(sentence[expression.end:phrase.start].lower()))
+
+
+@cache
+def reference_matcher() -> PhraseMatcher:
+    return PhraseMatcher([(r["phrase"], f"{r['unit']}|{r['offset'] or 0}", False) for r in load_table("time_references")])
+
+
+@cache
+def reference_tails() -> tuple[str, ...]:
+    """The last two words of every reference ("same day", "that month"; "That month" opening a sentence):
+    a cheap test before the matcher (a unit word alone, "day" of "Monday", is too common)."""
+    tails = set()
+    for row in load_table("time_references"):
+        words = row["phrase"].split()
+        tails.add(" ".join(words[-2:]))
+        if len(words) == 2:
+            tails.add(row["phrase"].capitalize())
+    return tuple(sorted(tails))
+
+
+@lru_cache(maxsize=256)  # one search per sentence, whichever of its figures asks
+def references_in(sentence: str) -> tuple[Match, ...]:
+    """The sentence's time words that refer back ("that month", "the same day"): none in most."""
+    if not any(tail in sentence for tail in reference_tails()):
+        return ()
+    return tuple(reference_matcher().find(sentence))
+
+
+def with_references(sentence: str, times: tuple, previous: str, published: date) -> tuple:
+    """The sentence's time words with those that refer back ("that month", "the same day") resolved to
+    the date named last before them: in the sentence, else in the sentence before (contract: Periods,
+    a period the text says). Only the one sentence before is read: linear in the document."""
+    found = list(times)
+    for reference in references_in(sentence):
+        if any(t.start <= reference.start < t.end for t in times):
+            continue
+        before = [t for t in times if t.end <= reference.start and t.last_day is not None]
+        if not before and previous:
+            before = [t for t in time_expressions(previous, published) if t.last_day is not None]
+        if not before:
+            continue
+        unit, offset = reference.value.split("|")
+        expression = referred_expression(sentence, reference.start, reference.end, unit, int(offset), before[-1], published)
+        if expression is not None:
+            found.append(expression)
+    return tuple(sorted(found, key=lambda t: t.start)) if len(found) > len(times) else times
+
+
+PAST_VERB = re.compile(r"[a-z]+ed")
+
+
+def tells_when_they_went(sentence: str, expression, phrase: NumberPhrase) -> bool:
+    """"the 3,000 reinforcements who followed in January and February", "1,500 troops that were moved there
+    in March": a relative clause right after a deployment figure's noun, whose opener is its subject (a verb
+    follows at once), tells when those troops went; "the 1,000 sappers that Kim promised in June" does not."""
+    if expression.start < phrase.end:
+        return False
+    gap = sentence[phrase.end:expression.start]
+    if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None:
+        return False
+    opener = clause_openers().search(gap)
+    if opener is None or len(WORD.findall(gap[:opener.start()])) > NOUN_WORDS \
+            or clause_openers().search(gap, opener.end()) is not None:
+        return False
+    verb = WORD.findall(gap[opener.end():])[:1]
+    return bool(verb) and (verb[0] in word_class("auxiliary") or PAST_VERB.fullmatch(verb[0]) is not None)
+
+
+def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list[Match], deployed: bool = False):
     """The time words that govern the figure, and whether they date a statement rather than the events.
 
     Time words govern the figure of their own clause: the nearest of those wins over nearer ones in
@@ -485,14 +615,15 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
         return None, False
     if len(times) == 1:  # the common case, without sorting
         only = times[0]
-        if in_figure_clause(sentence, only, phrase):
+        if in_figure_clause(sentence, only, phrase) or (deployed and tells_when_they_went(sentence, only, phrase)):
             return only, dates_a_statement(sentence, only, metric_cues, phrase)
         if in_relative_clause(sentence, only, phrase):
             return None, False
         if dates_a_statement(sentence, only, metric_cues, phrase):
             return only, True
-        return (only, False) if opens_the_sentence(sentence, only) else (None, False)
-    own = [t for t in times if in_figure_clause(sentence, t, phrase)]
+        return (only, False) if opens_the_sentence(sentence, only, phrase) else (None, False)
+    own = [t for t in times if in_figure_clause(sentence, t, phrase)
+           or (deployed and tells_when_they_went(sentence, t, phrase))]
     if own:
         expression = nearest(own, phrase)
         return expression, dates_a_statement(sentence, expression, metric_cues, phrase)
@@ -501,7 +632,7 @@ def governing_time(sentence: str, times, phrase: NumberPhrase, metric_cues: list
             continue
         if dates_a_statement(sentence, expression, metric_cues, phrase):
             return expression, True
-        if opens_the_sentence(sentence, expression):
+        if opens_the_sentence(sentence, expression, phrase):
             return expression, False
     return None, False
 
@@ -519,6 +650,7 @@ def span_measured_from_statement(sentence: str, phrase: NumberPhrase, stated_on:
 
 def dates_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     return (dates_the_statement(sentence, expression)  # the cheaper tests first
+            or states_the_figure(sentence, expression, metric_cues, phrase)
             or opens_a_statement(sentence, expression, metric_cues, phrase)
             or precedes_a_statement(sentence, expression, metric_cues, phrase)
             or near_statement_words(sentence, expression, metric_cues, phrase)
@@ -551,12 +683,17 @@ def in_figure_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         gap = gap[when.end():] if when else gap
     else:
         gap = sentence[phrase.end:expression.start]
+        label = LABEL_COLON.match(gap) if ":" in gap[:4] and not LABEL_LEAD.sub("", sentence[:phrase.start]) else None
+        gap = gap[label.end():] if label else gap  # "11,000: the soldiers sent last year": a label and its gloss
     if not BREAK_CHARACTERS.isdisjoint(gap) and BOUNDARY.search(gap) is not None and (
             not (" and " in gap or " or " in gap) or BOUNDARY.search(NAME_LIST_COMMA.sub(r"\1", gap)) is not None):
         return False
     return not may_open_a_clause(gap) or clause_openers().search(gap) is None
 
 
+# A figure opening its line as a label ("11,000: the soldiers ...", "**3,000**: ..."): the colon glosses it.
+LABEL_COLON = re.compile(r"^[*_]*:")
+LABEL_LEAD = re.compile(r"[\s*_\-\u2022]+")
 # the characters of BOUNDARY: a gap without any has no break (a cheap test before the regex)
 BREAK_CHARACTERS = frozenset(",;:()\u2014\u2013-")
 
@@ -581,6 +718,9 @@ def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
         return False
     for opener in clause_openers().finditer(sentence, reach, expression.start):
         if BOUNDARY.search(sentence, opener.end(), expression.start) is None:  # the first in the time words' stretch
+            if expression.end <= phrase.start and BOUNDARY.search(sentence, expression.end, phrase.start) is None \
+                    and follows_a_speech_verb(sentence, expression):
+                return False  # "whose spy agency said in October 2024 that 1,500 ...": the clause states the figure
             return not (phrase.end <= opener.start() and BOUNDARY.search(sentence, phrase.end, opener.start()) is None)
     return False
 
@@ -588,15 +728,19 @@ def in_relative_clause(sentence: str, expression, phrase: NumberPhrase) -> bool:
 RELATIVE_CLAUSE_REACH = 150
 
 
-def opens_the_sentence(sentence: str, expression) -> bool:
+def opens_the_sentence(sentence: str, expression, phrase: NumberPhrase | None = None) -> bool:
     """"Since October, 4,000 have been killed", "Two weeks ago Shoigu flew to Pyongyang and ...":
     time words at the head of a sentence govern all of it; so do time words set off on their own at
-    its end ("lost 4,000 troops, including 600 killed, since October.")."""
+    its end ("lost 4,000 troops, including 600 killed, since October."). Time words heading a part
+    after a colon or semicolon govern that part only ("counted 300 dead; by September, 2,000")."""
     lead = sentence[:expression.start]
     dateline = DATELINE.match(lead)
-    lead = SENTENCE_HEAD.split(lead[dateline.end() if dateline else 0:])[-1]
-    if BOUNDARY.search(lead) is None and len(WORD.findall(lead)) <= 2:
-        return True
+    head_end = dateline.end() if dateline else 0
+    for head in SENTENCE_HEAD.finditer(lead, head_end):
+        head_end = head.end()
+    part = lead[head_end:]
+    if BOUNDARY.search(part) is None and len(WORD.findall(part)) <= 2:
+        return phrase is None or phrase.start >= head_end
     lead = sentence[:expression.start]
     return bool(TRAILING_TIME.search(lead)) and not sentence[expression.end:].strip(" .!?\"'\u201d")
 
@@ -1005,6 +1149,30 @@ def nearest(times, phrase: NumberPhrase):
     return min(times, key=lambda t: distance(t, phrase), default=None)
 
 
+# How far before a figure a speech verb whose very object it is may start ("Seoul said 600 dead").
+SPEECH_REACH = 16
+# How many words (its noun, "back") may stand between such a figure and the time words.
+STATED_OBJECT_WORDS = 3
+PARTICIPLE = re.compile(r"\w(?:ed|en)\b", re.IGNORECASE)
+
+
+def states_the_figure(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"Seoul said 600 dead back in April": time words right after a figure that is the very object of a
+    speech verb in the past, with only its noun between, date the statement. Not after a verb in the
+    present ("Pentagon says over 1,000 casualties last week": the saying is now), a participle ("said
+    3,000 killed in January" dates the killing), a window ("last week alone") or a span ("in one week")."""
+    if expression.start < phrase.end:
+        return False
+    gap = sentence[phrase.end:expression.start]
+    if len(WORD.findall(gap)) > STATED_OBJECT_WORDS or BOUNDARY.search(gap) is not None \
+            or PARTICIPLE.search(gap) is not None or not events_free(sentence, phrase.end, expression.start, metric_cues):
+        return False
+    spoken = sentence[max(0, phrase.start - SPEECH_REACH):phrase.start].rstrip()
+    if not spoken or spoken.endswith("s") or window_mark(sentence, expression.end) is not None:
+        return False
+    return any(cue.end == len(spoken) for cue in statement_cues().find(spoken))
+
+
 def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
     """"On December 23, 2024, South Korea's Joint Chiefs of Staff estimated ...", "- Oct 2024: Seoul's
     spy agency says ...", "At the ceremony on Friday, Kim told ...": time words that open the sentence
@@ -1022,7 +1190,21 @@ def opens_a_statement(sentence: str, expression, metric_cues: list[Match], phras
             return False
         # "Over the past year, the General Staff said, units have lost 3,500": a parenthesis
         return not rest[cue.end:cue.end + 2].lstrip().startswith(",")
-    return False
+    return opens_an_estimate(sentence, expression, metric_cues, phrase)
+
+
+def opens_an_estimate(sentence: str, expression, metric_cues: list[Match], phrase: NumberPhrase) -> bool:
+    """"In January, the agency's count was about 300 dead", "Last month, the military raised its figure to
+    4,000": opening time words that date the estimate the figure is given as (a count, a figure, a tally),
+    with no words of the events between; a measured span ("Over the past week, the tally rose by 500")
+    counts the events."""
+    if expression.measured or expression.end > phrase.start:
+        return False
+    estimate = statement_words("estimate").search(sentence, expression.end, phrase.start)
+    if estimate is None or len(WORD.findall(sentence[expression.end:estimate.start()])) > ESTIMATE_GAP_WORDS:
+        return False
+    # another figure's metric words may stand between ("the count was about 300 dead and 2,700 wounded")
+    return not any(expression.end <= m.start < phrase.start and is_predicate(sentence, m) for m in metric_cues)
 
 
 FOLLOWS_REACH = 100

@@ -45,6 +45,10 @@ Conventions beyond the contract's table (decisions, so the hidden set is read al
 - A bare month or year is read before an estimate word ("April's estimate of 600", "the agency's
   December count"): it dates that estimate. "from December, when the agency said 100": a stated
   "since" phrase stands as of its named start's last day (`named_last`).
+- "October last year", "March this year": that month of the year before, or of the reported year.
+- "that month", "the same day", "the following day" (time_references) refer back to the date named
+  last before them, in their sentence or the one before (`referred_expression`; found in
+  transforms/claims.py, `with_references`).
 - Which time words govern which figure (own clause first, statements, openers) is decided in
   transforms/claims.py (`governing_time`).
 - An undated document (reported None) resolves only phrases that carry their own year
@@ -133,6 +137,7 @@ def _alternation(words, case_sensitive_title: bool = False) -> str:
 _MONTH = _alternation(MONTHS, case_sensitive_title=True) + r"(?:\.(?!\d)|(?![\w-]))"
 _WEEKDAY = _alternation(WEEKDAYS, case_sensitive_title=True) + r"(?![\w])"
 _UNIT = _alternation(UNITS) + r"(?![\w])"
+_YEAR_UNIT = _alternation(word for word, unit in UNITS.items() if unit == "year") + r"(?![\w])"
 _NUMBER = r"(?:\d{1,3}(?![\d,])|" + _alternation(NUMBER_WORDS) + r"(?![\w-]))"
 _DAY_OF_MONTH = r"(?<![\d,.])(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
 _YEAR = r"(?<![\d,.])(?:19|20)\d{2}(?![\d])(?!,\d)"
@@ -183,7 +188,9 @@ def _core(tag: str) -> str:
         rf"(?P<{t}ago_number>{_NUMBER})\s+(?P<{t}ago_unit>{_UNIT})\s+ago\b",
         rf"(?P<{t}rolling>{_ROLLING})\s+(?:(?P<{t}rolling_number>{_NUMBER})\s+)?(?P<{t}rolling_unit>{_UNIT})",
         rf"(?P<{t}part>{_PART})?(?:"
-        rf"(?P<{t}month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<{t}month_year>{_YEAR}))?"
+        rf"(?P<{t}month>{_MONTH})(?:,?\s+(?:of\s+)?(?P<{t}month_year>{_YEAR})"
+        # "October last year", "March this year": the month of the year named relative to the statement
+        rf"|\s+(?P<{t}month_relative>{_CURRENT}|{_PREVIOUS})\s+{_YEAR_UNIT})?"
         rf"|(?P<{t}year>{_YEAR})"
         rf"|(?:(?P<{t}season_word>{_CURRENT}|{_PREVIOUS}|the)\s+)?(?P<{t}season>{_SEASON})"
         rf"(?:,?\s+(?:of\s+)?(?P<{t}season_year>{_YEAR}))?"
@@ -458,7 +465,7 @@ def _is_time_phrase(core: dict[str, str], lead: str | None) -> bool:
         return lead is not None and _words(lead) in MEASURING_LEADS
     if "ordinal" in core:
         return _is_ordinal_block(core)
-    bare_month = "month" in core and "month_year" not in core
+    bare_month = "month" in core and "month_year" not in core and "month_relative" not in core
     bare_season = ("season" in core and "season_year" not in core
                    and core.get("season_word", "the").lower() == "the")
     if (bare_month or bare_season or "year" in core) and lead is None and "part" not in core:
@@ -522,7 +529,7 @@ def _resolve_core(core: dict[str, str], base: date | None) -> Stretch | None:
     if "rolling_unit" in core:
         return _resolve_rolling(_number(core.get("rolling_number")), UNITS[core["rolling_unit"].lower()], base)
     if "month" in core:
-        return _resolve_month(_month_name(core["month"]), core.get("month_year"), base, part)
+        return _resolve_month(_month_name(core["month"]), core.get("month_year") or _relative_year(core, base), base, part)
     if "year" in core:
         return _narrow(_year_days(date(int(core["year"]), 1, 1)), "year", part)
     if "previous_month" in core:
@@ -553,6 +560,14 @@ def _written_day(month: str, day: str | None, year: str | None, base: date) -> d
 def _single_day(month: str, day: str, year: str | None, base: date) -> Stretch | None:
     found = _written_day(month, day, year, base)
     return (found, found) if found else None
+
+
+def _relative_year(core: dict[str, str], base: date) -> str | None:
+    """The year of "October last year" (the year before the reported one) or "March this year"."""
+    if "month_relative" not in core:
+        return None
+    previous = RELATIVE_WORDS.get(_words(core["month_relative"])) == "previous"
+    return str(base.year - 1 if previous else base.year)
 
 
 def _resolve_month(month: str, year: str | None, base: date, part: str | None) -> Stretch | None:
@@ -865,6 +880,21 @@ def _without_overlaps(candidates: list[tuple[int, TimeExpression]]) -> list[Time
     return chosen
 
 
+def referred_expression(text: str, start: int, end: int, unit: str, offset: int, antecedent: TimeExpression,
+                        reported: date | None) -> TimeExpression | None:
+    """Time words at text[start:end] that refer back to a date named before them ("that month", "the same
+    day", time_references): the day, week, month or year around the antecedent's last day."""
+    day = antecedent.named_last or antecedent.last_day if antecedent.kind == SINCE else antecedent.last_day
+    if day is None:
+        return None
+    if unit == "day":
+        day = day + timedelta(days=offset)
+        stretch = (day, day)
+    else:
+        stretch = {"week": _week_days, "month": _month_days, "year": _year_days}[unit](day)
+    return _expression(text, start, end, SPAN, stretch, reported)
+
+
 def figure_period(expression: TimeExpression | None, stated: bool,
                   reported: date | None) -> tuple[date | None, date | None]:
     """(period_start, period_end) of a figure governed by `expression` (contract: Periods).
@@ -899,6 +929,11 @@ _VERB_RIGHT_AFTER = re.compile(rf"^\s+{_VERB}\b", re.IGNORECASE)
 # a parenthesis, and the opening time words are the clause's own.
 _VERB_AFTER_OPENING = re.compile(rf"^\s*,?(?:\s+[\w'-]+){{0,3}}\s+{_VERB}\b(?!\s*,)", re.IGNORECASE)
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?][\"'\u201d\u2019)\]]?\s+|\n\s*)$")
+
+
+def follows_a_speech_verb(text: str, expression: TimeExpression) -> bool:
+    """Whether a speech verb stands right before the time words ("whose spy agency said in October")."""
+    return _VERB_BEFORE.search(text[max(0, expression.start - 80):expression.start]) is not None
 
 
 def dates_the_statement(text: str, expression: TimeExpression) -> bool:

@@ -19,8 +19,11 @@ from transforms.lexicon import load_table
 from transforms.phrase_matcher import PhraseMatcher
 
 TOTAL, INCREMENT, PART, PLANNED = "total", "increment", "part", "planned"
+# Words naming the figure as the running count itself ("bringing the total to 3,000"): a total that
+# increment words elsewhere in its clause do not fit ("another 1,500 joined the first group, bringing ...").
+SUM = "sum"
 DEPLOYED = "troops_deployed"
-PRECEDENCE = (PLANNED, PART, INCREMENT)
+PRECEDENCE = (PLANNED, PART, SUM, INCREMENT)
 # What ends a figure's clause: its scope words stand inside it ("sent 11,000, and will send 6,000 more").
 # A comma between digits is a thousands separator ("11,000"), not a break.
 # "and" is no break: it joins objects of one verb ("agreed to send 1,000 sappers and 5,000 builders")
@@ -35,6 +38,8 @@ WORD = re.compile(r"[\w'\u2019]+")
 # ("8,000 of them are now in Russia" is not: "them" is often the whole force.)
 SUBSET_BEFORE = re.compile(r"(?:\bthe\s+|\bof\s+(?:the|these|those|its|their)\b(?:[^,;.]|(?<=\d)[,.](?=\d)){0,60},\s*)$",
                            re.IGNORECASE)
+# "8,000 of the 10,000 are at the border": the 10,000 is the whole a share is taken from, not a subset.
+WHOLE_OF_SHARE = re.compile(r"\d\s+of\s+the\s+$", re.IGNORECASE)
 
 
 @cache
@@ -111,13 +116,15 @@ def cue_applies(sentence: str, cue: Span, side: str, reach: int, figure: tuple[i
         return True
     if side == "lead":
         return cue.end <= number_start
+    if side == "either" and cue.end <= number_start:
+        return True  # as "lead"; after the figure, as "after" ("the 12,000 it has decided to send")
     if side == "before":
         return cue.end <= number_start and words_between(sentence, cue.end, number_start) <= reach
     if side == "noun":
         return noun is not None and number_end <= cue.start and cue.end <= noun[1] and cue.end >= noun[0]
     if side == "next" and cue.end <= number_start:
         return words_between(sentence, cue.end, number_start) <= reach
-    if side in ("after", "definite", "next"):
+    if side in ("after", "definite", "next", "either"):
         if cue.start < number_end or words_between(sentence, number_end, cue.start) > reach:
             return False
         return side != "definite" or is_named_subset(sentence, figure)
@@ -158,14 +165,16 @@ def figure_scope(sentence: str, number: tuple[int, int], noun: tuple[int, int] |
     if not cues:
         return TOTAL, None  # the common case
     found: dict[str, str] = {}
+    # the whole of a share ("8,000 of the 10,000 are at the border"): the words after it are the share's
+    whole = WHOLE_OF_SHARE.search(sentence, max(0, number[0] - 20), number[0]) is not None
     for start, end, text, scope, side, reach, only_metric in cues:
-        if (only_metric and only_metric != metric) or scope in found:
+        if (only_metric and only_metric != metric) or scope in found or (whole and start >= number[1] and side != "noun"):
             continue
         if cue_applies(sentence, Span(start, end), side, reach, number, noun, clause):
             found[scope] = text
     for scope in PRECEDENCE:
         if scope in found:
-            return scope, found[scope]
+            return (TOTAL if scope == SUM else scope), found[scope]
     return TOTAL, found.get(TOTAL)
 
 
